@@ -5,6 +5,8 @@ export const harnessEnvSchema = z.object({
   /** Path of a kubeconfig with cluster-admin rights on the local control plane. */
   kubeconfig: z.string().min(1),
   apiServerUrl: z.url(),
+  /** Path of the kubectl built from the same Kubernetes release as the control plane. */
+  kubectl: z.string().min(1),
   /** Path of a kubeconfig for a user with no RBAC grants, for least-privilege tests. */
   unprivilegedKubeconfig: z.string().min(1),
   awsEndpoint: z.url(),

@@ -35,6 +35,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Env
     kubeconfig: controlPlane.value.kubeconfig,
     unprivilegedKubeconfig: controlPlane.value.unprivilegedKubeconfig,
     apiServerUrl: controlPlane.value.apiServerUrl,
+    kubectl: controlPlane.value.kubectl,
     awsEndpoint: moto.value.endpoint,
     awsRegion: "us-east-1",
     runDir,

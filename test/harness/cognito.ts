@@ -1,0 +1,81 @@
+// Seeds a Cognito user pool in the emulator and signs users in, for tests and the demo.
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { awsClientConfig, type HarnessEnv } from "./env.ts";
+
+export interface SeedUser {
+  readonly username: string;
+  readonly groups: readonly string[];
+}
+
+export interface SeededPool {
+  readonly userPoolId: string;
+  readonly clientId: string;
+  /** Signs a seeded user in and returns their tokens. */
+  signIn(username: string): Promise<{ idToken: string; accessToken: string }>;
+}
+
+/** A throwaway password that satisfies the default pool policy; the emulator is the only thing that sees it. */
+const password = "Harness-Passw0rd!";
+
+export async function seedUserPool(
+  env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion">,
+  options: { poolName: string; groups: readonly string[]; users: readonly SeedUser[] },
+): Promise<SeededPool> {
+  const cognito = new CognitoIdentityProviderClient(awsClientConfig(env));
+  const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: options.poolName }));
+  const userPoolId = pool.UserPool?.Id;
+  if (userPoolId === undefined) throw new Error("CreateUserPool returned no pool id");
+  const client = await cognito.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: `${options.poolName}-web`,
+      ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }),
+  );
+  const clientId = client.UserPoolClient?.ClientId;
+  if (clientId === undefined) throw new Error("CreateUserPoolClient returned no client id");
+  for (const group of options.groups) {
+    await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
+  }
+  for (const user of options.users) {
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: user.username, MessageAction: "SUPPRESS" }));
+    await cognito.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.username, Password: password, Permanent: true }),
+    );
+    for (const group of user.groups) {
+      await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.username, GroupName: group }));
+    }
+  }
+  return {
+    userPoolId,
+    clientId,
+    signIn: async (username) => {
+      const auth = await cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: userPoolId,
+          ClientId: clientId,
+          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        }),
+      );
+      const idToken = auth.AuthenticationResult?.IdToken;
+      const accessToken = auth.AuthenticationResult?.AccessToken;
+      if (idToken === undefined || accessToken === undefined) throw new Error(`no tokens for ${username}`);
+      return { idToken, accessToken };
+    },
+  };
+}
+
+/** The emulator serves each pool's JWKS under the pool id, like Cognito's well-known URL. */
+export function emulatorJwksUrl(awsEndpoint: string, userPoolId: string): string {
+  return `${awsEndpoint}/${userPoolId}/.well-known/jwks.json`;
+}
