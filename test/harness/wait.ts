@@ -19,7 +19,7 @@ export interface WaitOptions {
 }
 
 /** Calls `probe` until it returns a value other than undefined, or throws after the deadline. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, options: WaitOptions): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, options: WaitOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 100;
   let lastError: unknown;

@@ -53,25 +53,24 @@ async function openSyncedWatch(
   const query = { sendInitialEvents: true, resourceVersionMatch: "NotOlderThan", allowWatchBookmarks: true };
   return waitFor(
     async () => {
-      let failure: unknown;
-      let synced = false;
+      const state: { synced: boolean; failure: unknown } = { synced: false, failure: undefined };
       const controller = await new Watch(kc).watch(
         path,
         query,
         (phase, object: GadgetObject) => {
-          if (phase === "BOOKMARK") synced ||= object.metadata?.annotations?.["k8s.io/initial-events-end"] === "true";
+          if (phase === "BOOKMARK") state.synced ||= object.metadata?.annotations?.["k8s.io/initial-events-end"] === "true";
           else onEvent(phase, object);
         },
-        (error: unknown) => { failure = error ?? new Error("watch closed"); },
+        (error: unknown) => { state.failure = error ?? new Error("watch closed"); },
       );
-      await waitFor(async () => (synced || failure !== undefined ? true : undefined), {
+      await waitFor(() => (state.synced || state.failure !== undefined ? true : undefined), {
         what: "the initial-events bookmark",
         timeoutMs: 10_000,
         intervalMs: 20,
       });
-      if (synced && failure === undefined) return controller;
+      if (state.synced && state.failure === undefined) return controller;
       controller.abort();
-      throw failure instanceof Error ? failure : new Error(String(failure));
+      throw state.failure instanceof Error ? state.failure : new Error(String(state.failure));
     },
     { what: `a synced watch on ${path}`, timeoutMs: 30_000, intervalMs: 500 },
   );
@@ -112,7 +111,7 @@ describe("local control plane", () => {
         { group, version: "v1", namespace, plural, name: "one", body: { status: { phase: "Shiny" } } },
         setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
       );
-      await waitFor(async () => (events.some((e) => e.phase === "MODIFIED") ? true : undefined), {
+      await waitFor(() => (events.some((e) => e.phase === "MODIFIED") ? true : undefined), {
         what: "a MODIFIED event",
         timeoutMs: 10_000,
       });

@@ -1,0 +1,76 @@
+// The operator's configuration, read from the environment and validated once at start-up with clear errors.
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const leaderElectionSchema = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const text = value.trim();
+    if (text === "" || text === "false" || text === "off") return undefined;
+    const match = /^([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(text);
+    if (match?.[1] === undefined || match[2] === undefined) {
+      ctx.addIssue({ code: "custom", message: 'expected "<namespace>/<lease name>", or empty/"false" to disable' });
+      return z.NEVER;
+    }
+    return { namespace: match[1], name: match[2] };
+  });
+
+const addressSchema = z
+  .string()
+  .default(":8080")
+  .transform((value, ctx) => {
+    const match = /^(.*):(\d{1,5})$/.exec(value);
+    const port = Number(match?.[2]);
+    if (match === null || !(port >= 0 && port <= 65_535)) {
+      ctx.addIssue({ code: "custom", message: 'expected "[host]:port", e.g. ":8080"' });
+      return z.NEVER;
+    }
+    return { host: match[1] === "" ? "0.0.0.0" : (match[1] ?? "0.0.0.0"), port };
+  });
+
+export const operatorConfigSchema = z.object({
+  AWS_REGION: z.string().min(1).default("us-east-1"),
+  EDGE_FUNCTION_ROLE_ARN: z
+    .string({ error: "EDGE_FUNCTION_ROLE_ARN is required: the pre-created execution role of the edge function" })
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN"),
+  CLUSTER_NAME: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, "1-64 letters, digits, '.', '_' or '-'").default("default"),
+  WATCH_NAMESPACE: z.string().default(""),
+  EXPOSURE_RESYNC_SECONDS: seconds(60),
+  FULL_RESYNC_SECONDS: seconds(600),
+  DEPLOYING_REQUEUE_SECONDS: seconds(30),
+  MAX_CONCURRENT_RECONCILES: z.coerce.number().int().min(1).max(64).default(4),
+  LEADER_ELECTION: leaderElectionSchema,
+  COGNITO_JWKS_URL_TEMPLATE: z
+    .string()
+    .default("https://cognito-idp.{region}.amazonaws.com/{userPoolId}/.well-known/jwks.json")
+    .refine((t) => t.includes("{userPoolId}"), "must contain {userPoolId}"),
+  METRICS_ADDRESS: addressSchema,
+  SHUTDOWN_GRACE_SECONDS: seconds(25),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  POD_NAME: z.string().optional(),
+});
+
+export type OperatorConfig = z.infer<typeof operatorConfigSchema>;
+
+export class ConfigError extends Error {
+  readonly code = "InvalidConfig";
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
+  const result = operatorConfigSchema.safeParse(env);
+  if (result.success) {
+    if (result.data.FULL_RESYNC_SECONDS < result.data.EXPOSURE_RESYNC_SECONDS) {
+      throw new ConfigError("invalid configuration:\n  FULL_RESYNC_SECONDS: must not be shorter than EXPOSURE_RESYNC_SECONDS");
+    }
+    return result.data;
+  }
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(environment)"}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+}
