@@ -5,6 +5,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ensureKubeBinaries } from "./binaries.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { freePort } from "./ports.ts";
@@ -18,6 +19,8 @@ export interface ControlPlane {
   /** Authenticated, but with no RBAC grants: what a fresh ServiceAccount would have. */
   readonly unprivilegedKubeconfig: string;
   readonly kubectl: string;
+  /** Stops kube-apiserver and starts it again on the same port and storage, as in an upgrade or crash. */
+  restartApiServer(downtimeMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const dirs = prepareDirs(options.runDir);
   const started: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
-    for (const p of started.reverse()) await p.stop();
+    for (const p of [...started].reverse()) await p.stop();
   };
   try {
     const etcdUrl = await startEtcd(binaries.etcd, dirs, started);
@@ -46,21 +49,33 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       { mode: 0o600 },
     );
     const port = await freePort();
-    const apiServer = startProcess({
-      name: "kube-apiserver",
-      command: binaries.kubeApiserver,
-      args: apiServerArgs(etcdUrl, port, dirs),
-      logFile: join(dirs.logs, "kube-apiserver.log"),
-    });
-    started.push(apiServer);
     const apiServerUrl = `https://127.0.0.1:${port}`;
-    const caPem = await waitForApiServer(apiServer, apiServerUrl, dirs.certs, admin.token);
+    const launchApiServer = async (): Promise<string> => {
+      const apiServer = startProcess({
+        name: "kube-apiserver",
+        command: binaries.kubeApiserver,
+        args: apiServerArgs(etcdUrl, port, dirs),
+        logFile: join(dirs.logs, "kube-apiserver.log"),
+      });
+      started.push(apiServer);
+      return waitForApiServer(apiServer, apiServerUrl, dirs.certs, admin.token);
+    };
+    const caPem = await launchApiServer();
+    const restartApiServer = async (downtimeMs = 0): Promise<void> => {
+      const running = started.filter((p) => p.name === "kube-apiserver");
+      for (const p of running) {
+        await p.stop();
+        started.splice(started.indexOf(p), 1);
+      }
+      await sleep(downtimeMs);
+      await launchApiServer();
+    };
     const kubeconfig = join(options.runDir, "kubeconfig");
     const unprivilegedKubeconfig = join(options.runDir, "kubeconfig-unprivileged");
     writeKubeconfig(kubeconfig, apiServerUrl, caPem, admin);
     writeKubeconfig(unprivilegedKubeconfig, apiServerUrl, caPem, unprivileged);
     options.progress(`control plane: kube-apiserver ${binaries.kubernetesVersion} ready at ${apiServerUrl}`);
-    return { apiServerUrl, kubeconfig, unprivilegedKubeconfig, kubectl: binaries.kubectl, stop };
+    return { apiServerUrl, kubeconfig, unprivilegedKubeconfig, kubectl: binaries.kubectl, restartApiServer, stop };
   } catch (error) {
     await stop();
     throw error;
