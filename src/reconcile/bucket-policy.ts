@@ -1,0 +1,176 @@
+// The bucket policy as data: parse what S3 returns, decide which statements make the bucket public, and work
+// out the policy we want: our CloudFront statement in, public statements out, everything else kept.
+// Policies are compared after normalization, never as strings.
+import { z } from "zod";
+import { deepEqual } from "../util/deep-equal.ts";
+
+const stringOrList = z.union([z.string(), z.array(z.string())]);
+const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]);
+
+export const statementSchema = z.looseObject({
+  Sid: z.string().optional(),
+  Effect: z.enum(["Allow", "Deny"]),
+  Principal: z.union([z.literal("*"), z.record(z.string(), stringOrList)]).optional(),
+  NotPrincipal: z.union([z.literal("*"), z.record(z.string(), stringOrList)]).optional(),
+  Action: stringOrList.optional(),
+  NotAction: stringOrList.optional(),
+  Resource: stringOrList.optional(),
+  NotResource: stringOrList.optional(),
+  Condition: z.record(z.string(), z.record(z.string(), conditionValue)).optional(),
+});
+
+export const policySchema = z.looseObject({
+  Version: z.string().optional(),
+  Id: z.string().optional(),
+  Statement: z.union([statementSchema, z.array(statementSchema)]).transform((s) => (Array.isArray(s) ? s : [s])),
+});
+
+export type Statement = z.infer<typeof statementSchema>;
+export type Policy = z.infer<typeof policySchema>;
+
+export class InvalidPolicyError extends Error {
+  readonly code = "InvalidPolicy";
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidPolicyError";
+  }
+}
+
+export function parsePolicy(text: string): Policy {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidPolicyError("the bucket policy is not valid JSON");
+  }
+  const result = policySchema.safeParse(json);
+  if (!result.success) throw new InvalidPolicyError(`the bucket policy has an unexpected shape: ${result.error.issues[0]?.message ?? ""}`);
+  return result.data;
+}
+
+/** Condition keys that pin a statement to known callers, which makes a wildcard principal non-public. */
+const restrictingKeys = new Set(
+  [
+    "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOrgID",
+    "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:userid",
+    "s3:DataAccessPointArn", "s3:DataAccessPointAccount",
+  ].map((k) => k.toLowerCase()),
+);
+
+function list(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === "string" ? [value] : [...value];
+}
+
+function hasWildcardPrincipal(statement: Statement): boolean {
+  if (statement.NotPrincipal !== undefined) return true; // "everyone except" is public
+  const principal = statement.Principal;
+  if (principal === undefined) return false;
+  if (principal === "*") return true;
+  return list(principal["AWS"]).some((p) => p === "*");
+}
+
+function isPinnedByCondition(statement: Statement): boolean {
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
+    if (operator.startsWith("ForAnyValue:") || operator.endsWith("IfExists")) continue;
+    for (const [key, value] of Object.entries(entries)) {
+      const values = Array.isArray(value) ? value : [value];
+      if (restrictingKeys.has(key.toLowerCase()) && values.every((v) => typeof v === "string" && !v.includes("*") && !v.includes("?"))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** An Allow to everyone (a wildcard principal) that no condition pins to known callers, as S3 judges it. */
+export function isPublicStatement(statement: Statement): boolean {
+  return statement.Effect === "Allow" && hasWildcardPrincipal(statement) && !isPinnedByCondition(statement);
+}
+
+export interface CloudFrontGrant {
+  readonly sid: string;
+  readonly bucket: string;
+  readonly distributionArn: string;
+}
+
+/** The article's statement: only this distribution, through CloudFront's service principal, may read objects. */
+export function cloudFrontReadStatement(grant: CloudFrontGrant): Statement {
+  return {
+    Sid: grant.sid,
+    Effect: "Allow",
+    Principal: { Service: "cloudfront.amazonaws.com" },
+    Action: "s3:GetObject",
+    Resource: `arn:aws:s3:::${grant.bucket}/*`,
+    Condition: { StringEquals: { "AWS:SourceArn": grant.distributionArn } },
+  };
+}
+
+export interface DesiredPolicy {
+  readonly policy: Policy;
+  /** Public statements that were dropped, for the Event that says so. */
+  readonly removedPublic: readonly Statement[];
+}
+
+export function desiredBucketPolicy(current: Policy | undefined, grant: CloudFrontGrant): DesiredPolicy {
+  const statements = current?.Statement ?? [];
+  const removedPublic = statements.filter((s) => s.Sid !== grant.sid && isPublicStatement(s));
+  const kept = statements.filter((s) => s.Sid !== grant.sid && !isPublicStatement(s));
+  const ours = cloudFrontReadStatement(grant);
+  const existingIndex = statements.findIndex((s) => s.Sid === grant.sid);
+  // Keep our statement where it was, so a correction does not reorder someone else's policy.
+  const ordered = existingIndex < 0 ? [...kept, ours] : insertAt(kept, countKeptBefore(statements, existingIndex, grant.sid), ours);
+  return { policy: { ...current, Version: current?.Version ?? "2012-10-17", Statement: ordered }, removedPublic };
+}
+
+/** The policy without our statement, or undefined when nothing would be left (delete the policy then). */
+export function policyWithoutStatement(current: Policy, sid: string): Policy | undefined {
+  const rest = current.Statement.filter((s) => s.Sid !== sid);
+  return rest.length === 0 ? undefined : { ...current, Statement: rest };
+}
+
+function countKeptBefore(statements: readonly Statement[], index: number, sid: string): number {
+  return statements.slice(0, index).filter((s) => s.Sid !== sid && !isPublicStatement(s)).length;
+}
+
+function insertAt<T>(items: readonly T[], index: number, item: T): T[] {
+  return [...items.slice(0, index), item, ...items.slice(index)];
+}
+
+/** Equal as S3 would evaluate them: list order inside a field, and a string vs a one-item list, do not matter. */
+export function policiesEquivalent(a: Policy | undefined, b: Policy | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return deepEqual(normalizePolicy(a), normalizePolicy(b));
+}
+
+function sortedList(value: unknown): unknown {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return [String(value)];
+  if (Array.isArray(value)) return value.map(String).sort();
+  return value;
+}
+
+function normalizeStatement(statement: Statement): unknown {
+  const normalized: Record<string, unknown> = { ...statement };
+  for (const field of ["Action", "NotAction", "Resource", "NotResource"] as const) {
+    if (statement[field] !== undefined) normalized[field] = sortedList(statement[field]);
+  }
+  for (const field of ["Principal", "NotPrincipal"] as const) {
+    const principal = statement[field];
+    if (principal !== undefined && principal !== "*") {
+      normalized[field] = Object.fromEntries(Object.entries(principal).map(([k, v]) => [k, sortedList(v)]));
+    }
+  }
+  if (statement.Condition !== undefined) {
+    normalized["Condition"] = Object.fromEntries(
+      Object.entries(statement.Condition).map(([op, entries]) => [
+        op,
+        Object.fromEntries(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), sortedList(v)])),
+      ]),
+    );
+  }
+  return normalized;
+}
+
+function normalizePolicy(policy: Policy): unknown {
+  return { ...policy, Version: policy.Version ?? "2008-10-17", Statement: policy.Statement.map(normalizeStatement) };
+}

@@ -1,0 +1,64 @@
+// Deterministic names and tags for everything the operator creates, derived from the cluster and the CR, so
+// resources are found again by name after a crash or a restart instead of being created twice.
+import { createHash } from "node:crypto";
+
+export interface OwnerIdentity {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+}
+
+export const tagKeys = {
+  /** The claim marker on the bucket, and the owner of every created resource. */
+  owner: "securedcontent.io/owner",
+  cluster: "securedcontent.io/cluster",
+  namespace: "securedcontent.io/namespace",
+  name: "securedcontent.io/name",
+  uid: "securedcontent.io/uid",
+  /** Set on an edge function whose CR is gone; the sweeper deletes it once AWS allows. */
+  pendingDeletion: "securedcontent.io/pending-deletion",
+} as const;
+
+function shortHash(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** `<prefix>-<readable part>-<hash>`, cut to `max` characters, with only the characters `allowed` permits. */
+function boundedName(prefix: string, owner: OwnerIdentity, max: number, allowed: RegExp): string {
+  const hash = shortHash(`${owner.cluster}/${owner.namespace}/${owner.name}`, 10);
+  const readable = `${owner.namespace}-${owner.name}`.replace(allowed, "-").replace(/-+/g, "-");
+  const room = max - prefix.length - hash.length - 2;
+  return `${prefix}-${readable.slice(0, room).replace(/-$/, "")}-${hash}`;
+}
+
+/** The key that identifies the owner in the claim tag: cluster, namespace and name (the uid is a separate tag). */
+export function ownerKey(owner: Pick<OwnerIdentity, "cluster" | "namespace" | "name">): string {
+  return `${owner.cluster}/${owner.namespace}/${owner.name}`;
+}
+
+/** Origin Access Control names: up to 64 characters. */
+export function originAccessControlName(owner: OwnerIdentity): string {
+  return boundedName("scb", owner, 64, /[^a-zA-Z0-9-]/g);
+}
+
+/** Lambda function names: up to 64 characters of letters, digits, hyphens and underscores. */
+export function edgeFunctionName(owner: OwnerIdentity): string {
+  return boundedName("scb-edge", owner, 64, /[^a-zA-Z0-9-_]/g);
+}
+
+/** Bucket-policy statement ids: letters and digits only. */
+export function policyStatementId(owner: OwnerIdentity): string {
+  return `SecuredContentCloudFrontRead${shortHash(`${owner.cluster}/${owner.namespace}/${owner.name}`, 12)}`;
+}
+
+/** Tags every created resource carries. */
+export function ownershipTags(owner: OwnerIdentity): Record<string, string> {
+  return {
+    [tagKeys.owner]: ownerKey(owner),
+    [tagKeys.cluster]: owner.cluster,
+    [tagKeys.namespace]: owner.namespace,
+    [tagKeys.name]: owner.name,
+    [tagKeys.uid]: owner.uid,
+  };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import {
+  cloudFrontReadStatement,
+  desiredBucketPolicy,
+  InvalidPolicyError,
+  isPublicStatement,
+  parsePolicy,
+  policiesEquivalent,
+  policyWithoutStatement,
+  type Statement,
+} from "../../../src/reconcile/bucket-policy.ts";
+
+const grant = { sid: "SecuredContentCloudFrontReadabc", bucket: "courses", distributionArn: "arn:aws:cloudfront::123456789012:distribution/E1" };
+const publicRead: Statement = { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::courses/*" };
+const adminAccess: Statement = {
+  Sid: "Admins",
+  Effect: "Allow",
+  Principal: { AWS: "arn:aws:iam::123456789012:role/admin" },
+  Action: ["s3:*"],
+  Resource: ["arn:aws:s3:::courses", "arn:aws:s3:::courses/*"],
+};
+
+describe("isPublicStatement", () => {
+  it.each([
+    ["Principal *", publicRead, true],
+    ['Principal {"AWS": "*"}', { ...publicRead, Principal: { AWS: "*" } }, true],
+    ["AWS list containing *", { ...publicRead, Principal: { AWS: ["arn:aws:iam::1:root", "*"] } }, true],
+    ["NotPrincipal with Allow", { Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::1:root" }, Action: "s3:GetObject" }, true],
+    ["a condition on a wildcard value", { ...publicRead, Condition: { StringLike: { "aws:SourceArn": "arn:aws:cloudfront::*" } } }, true],
+    ["a wildcard pinned by aws:SourceAccount", { ...publicRead, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }, false],
+    ["a named role", adminAccess, false],
+    ["a service principal", cloudFrontReadStatement(grant), false],
+    ["a Deny to everyone", { ...publicRead, Effect: "Deny" }, false],
+  ] as const)("%s → public: %s", (_label, statement, expected) => {
+    expect(isPublicStatement(statement as Statement)).toBe(expected);
+  });
+});
+
+describe("desiredBucketPolicy", () => {
+  it("adds the CloudFront statement, drops public statements and keeps the rest", () => {
+    const current = parsePolicy(JSON.stringify({ Version: "2012-10-17", Statement: [publicRead, adminAccess] }));
+    const { policy, removedPublic } = desiredBucketPolicy(current, grant);
+    expect(policy.Statement).toEqual([adminAccess, cloudFrontReadStatement(grant)]);
+    expect(removedPublic).toEqual([publicRead]);
+  });
+
+  it("starts a policy when the bucket has none", () => {
+    const { policy } = desiredBucketPolicy(undefined, grant);
+    expect(policy).toEqual({ Version: "2012-10-17", Statement: [cloudFrontReadStatement(grant)] });
+  });
+
+  it("replaces a stale statement of ours in place, e.g. after the distribution was recreated", () => {
+    const stale = cloudFrontReadStatement({ ...grant, distributionArn: "arn:aws:cloudfront::123456789012:distribution/EOLD" });
+    const current = { Version: "2012-10-17", Statement: [stale, adminAccess] };
+    expect(desiredBucketPolicy(current, grant).policy.Statement).toEqual([cloudFrontReadStatement(grant), adminAccess]);
+  });
+
+  it("is a fixed point: the desired policy, read back as S3 might format it, needs no change", () => {
+    const { policy } = desiredBucketPolicy({ Statement: [adminAccess] }, grant);
+    const asReturned = JSON.parse(JSON.stringify(policy).replace('"Action":"s3:GetObject"', '"Action":["s3:GetObject"]')) as unknown;
+    const reparsed = parsePolicy(JSON.stringify(asReturned));
+    expect(policiesEquivalent(reparsed, policy)).toBe(true);
+    expect(policiesEquivalent(desiredBucketPolicy(reparsed, grant).policy, reparsed)).toBe(true);
+  });
+});
+
+describe("policiesEquivalent", () => {
+  it("ignores list order and string-vs-list, but not a different ARN", () => {
+    const a = { Version: "2012-10-17", Statement: [{ ...adminAccess, Action: ["s3:GetObject", "s3:ListBucket"] }] };
+    const b = { Version: "2012-10-17", Statement: [{ ...adminAccess, Action: ["s3:ListBucket", "s3:GetObject"] }] };
+    expect(policiesEquivalent(a, b)).toBe(true);
+    const ours = { Statement: [cloudFrontReadStatement(grant)] };
+    const other = { Statement: [cloudFrontReadStatement({ ...grant, distributionArn: "arn:aws:cloudfront::123456789012:distribution/E2" })] };
+    expect(policiesEquivalent(ours, other)).toBe(false);
+  });
+});
+
+describe("policyWithoutStatement", () => {
+  it("removes only our statement, and returns undefined when nothing is left", () => {
+    const ours = cloudFrontReadStatement(grant);
+    expect(policyWithoutStatement({ Statement: [adminAccess, ours] }, grant.sid)).toEqual({ Statement: [adminAccess] });
+    expect(policyWithoutStatement({ Statement: [ours] }, grant.sid)).toBeUndefined();
+  });
+});
+
+describe("parsePolicy", () => {
+  it("accepts a single statement object and rejects garbage with a typed error", () => {
+    expect(parsePolicy(JSON.stringify({ Statement: publicRead })).Statement).toEqual([publicRead]);
+    expect(() => parsePolicy("{not json")).toThrow(InvalidPolicyError);
+    expect(() => parsePolicy(JSON.stringify({ Statement: [{ Effect: "Maybe" }] }))).toThrow(/unexpected shape/);
+  });
+});
