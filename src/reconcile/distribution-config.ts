@@ -1,0 +1,175 @@
+// The CloudFront distribution we want, as a pure function of the spec and the facts gathered so far, and the
+// rules for updating a live one: start from its current config, change only the fields we own, and compare
+// only those, so defaults CloudFront adds and settings others make never cause an update loop.
+import type { DistributionConfig, LambdaFunctionAssociation, Origin } from "@aws-sdk/client-cloudfront";
+import { deepEqual } from "../util/deep-equal.ts";
+
+/** CloudFront's managed cache policies, by the names the spec accepts. */
+export const managedCachePolicies = {
+  CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+} as const;
+
+export function cachePolicyId(nameOrId: string): string {
+  return nameOrId in managedCachePolicies ? managedCachePolicies[nameOrId as keyof typeof managedCachePolicies] : nameOrId;
+}
+
+export interface DistributionInputs {
+  /** The CR's uid: CloudFront refuses a second distribution with the same caller reference. */
+  readonly callerReference: string;
+  readonly bucket: string;
+  readonly bucketRegion: string;
+  readonly originAccessControlId: string;
+  /**
+   * The numbered version ARN of the edge function (Lambda@Edge never accepts $LATEST); undefined drops the
+   * association, as deletion does before it disables the distribution.
+   */
+  readonly viewerRequestFunctionArn: string | undefined;
+  readonly priceClass: string;
+  readonly aliases: readonly string[];
+  readonly acmCertificateArn: string;
+  readonly webAclArn: string;
+  readonly cachePolicy: string;
+  readonly compress: boolean;
+  readonly logging: { readonly bucket: string; readonly prefix: string };
+  readonly comment: string;
+  readonly enabled: boolean;
+}
+
+export const originId = "securedcontent-s3";
+
+export function s3OriginDomain(bucket: string, region: string): string {
+  return `${bucket}.s3.${region}.amazonaws.com`;
+}
+
+function viewerRequestAssociation(functionArn: string): LambdaFunctionAssociation {
+  return { EventType: "viewer-request", LambdaFunctionARN: functionArn, IncludeBody: false };
+}
+
+function ownedOrigin(inputs: DistributionInputs): Origin {
+  return {
+    Id: originId,
+    DomainName: s3OriginDomain(inputs.bucket, inputs.bucketRegion),
+    OriginPath: "",
+    CustomHeaders: { Quantity: 0, Items: [] },
+    S3OriginConfig: { OriginAccessIdentity: "" },
+    OriginAccessControlId: inputs.originAccessControlId,
+    ConnectionAttempts: 3,
+    ConnectionTimeout: 10,
+  };
+}
+
+function list<T>(items: readonly T[]): { Quantity: number; Items: T[] } {
+  return { Quantity: items.length, Items: [...items] };
+}
+
+/** The fields of a distribution config this operator owns, for a create or for overlaying onto a live config. */
+function ownedTopLevel(inputs: DistributionInputs): Partial<DistributionConfig> {
+  const certificate =
+    inputs.acmCertificateArn === ""
+      ? { CloudFrontDefaultCertificate: true, MinimumProtocolVersion: "TLSv1" as const }
+      : { ACMCertificateArn: inputs.acmCertificateArn, SSLSupportMethod: "sni-only" as const, MinimumProtocolVersion: "TLSv1.2_2021" as const };
+  return {
+    Comment: inputs.comment,
+    Enabled: inputs.enabled,
+    PriceClass: inputs.priceClass as DistributionConfig["PriceClass"],
+    Aliases: list(inputs.aliases),
+    ViewerCertificate: certificate,
+    WebACLId: inputs.webAclArn,
+    Logging: {
+      Enabled: inputs.logging.bucket !== "",
+      IncludeCookies: false,
+      Bucket: inputs.logging.bucket,
+      Prefix: inputs.logging.prefix,
+    },
+    HttpVersion: "http2and3",
+    IsIPV6Enabled: true,
+  };
+}
+
+/** The default behaviour's fields we own; the rest of the behaviour is left as CloudFront has it. */
+function ownedBehaviour(inputs: DistributionInputs): Record<string, unknown> {
+  return {
+    TargetOriginId: originId,
+    ViewerProtocolPolicy: "redirect-to-https",
+    AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
+    CachePolicyId: cachePolicyId(inputs.cachePolicy),
+    Compress: inputs.compress,
+    LambdaFunctionAssociations: list(
+      inputs.viewerRequestFunctionArn === undefined ? [] : [viewerRequestAssociation(inputs.viewerRequestFunctionArn)],
+    ),
+  };
+}
+
+/** A complete config for CreateDistribution. */
+export function desiredDistributionConfig(inputs: DistributionInputs): DistributionConfig {
+  return {
+    CallerReference: inputs.callerReference,
+    DefaultRootObject: "",
+    Origins: list([ownedOrigin(inputs)]),
+    DefaultCacheBehavior: {
+      ...ownedBehaviour(inputs),
+      SmoothStreaming: false,
+      FieldLevelEncryptionId: "",
+    } as DistributionConfig["DefaultCacheBehavior"],
+    CacheBehaviors: { Quantity: 0, Items: [] },
+    CustomErrorResponses: { Quantity: 0, Items: [] },
+    Restrictions: { GeoRestriction: { RestrictionType: "none", Quantity: 0, Items: [] } },
+    ...ownedTopLevel(inputs),
+  } as DistributionConfig;
+}
+
+/** The live config with our fields overlaid; other origins, behaviours and settings are kept as they are. */
+export function withOwnedFields(current: DistributionConfig, inputs: DistributionInputs): DistributionConfig {
+  const origins = current.Origins?.Items ?? [];
+  const ours = ownedOrigin(inputs);
+  const existing = origins.find((o) => o.Id === originId);
+  const mergedOrigin: Origin = existing === undefined ? ours : { ...existing, ...pick(ours, ["DomainName", "S3OriginConfig", "OriginAccessControlId"]) };
+  const mergedOrigins = existing === undefined ? [mergedOrigin, ...origins] : origins.map((o) => (o.Id === originId ? mergedOrigin : o));
+  return {
+    ...current,
+    ...ownedTopLevel(inputs),
+    Origins: list(mergedOrigins),
+    DefaultCacheBehavior: { ...current.DefaultCacheBehavior, ...ownedBehaviour(inputs) } as DistributionConfig["DefaultCacheBehavior"],
+  };
+}
+
+/** True when the live config differs from what we want in any field we own. */
+export function ownedFieldsDiffer(current: DistributionConfig, inputs: DistributionInputs): boolean {
+  return !deepEqual(ownedProjection(current), ownedProjection(withOwnedFields(current, inputs)));
+}
+
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, object[k]])) as Pick<T, K>;
+}
+
+/** What we own, normalized: CloudFront omits empty Items lists, and may add defaults we do not manage. */
+function ownedProjection(config: DistributionConfig): unknown {
+  const origin = config.Origins?.Items?.find((o) => o.Id === originId);
+  const behaviour = (config.DefaultCacheBehavior ?? {}) as Record<string, unknown>;
+  const topLevel = pick(config, ["Comment", "Enabled", "PriceClass", "Aliases", "ViewerCertificate", "WebACLId", "Logging", "HttpVersion", "IsIPV6Enabled"]);
+  return normalizeLists({
+    ...topLevel,
+    origin: origin === undefined ? undefined : pick(origin, ["DomainName", "S3OriginConfig", "OriginAccessControlId"]),
+    behaviour: Object.fromEntries(Object.keys(ownedBehaviourKeys).map((k) => [k, behaviour[k]])),
+  });
+}
+
+const ownedBehaviourKeys = {
+  TargetOriginId: true,
+  ViewerProtocolPolicy: true,
+  AllowedMethods: true,
+  CachePolicyId: true,
+  Compress: true,
+  LambdaFunctionAssociations: true,
+} as const;
+
+/** `{Quantity: 0}` and `{Quantity: 0, Items: []}` mean the same; so do absent and empty strings for a few fields. */
+function normalizeLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeLists);
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, normalizeLists(v)] as const);
+  const object = Object.fromEntries(entries) as Record<string, unknown>;
+  if (typeof object["Quantity"] === "number" && object["Items"] === undefined) object["Items"] = [];
+  return object;
+}

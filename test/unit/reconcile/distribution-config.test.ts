@@ -1,0 +1,111 @@
+import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
+import { describe, expect, it } from "vitest";
+import {
+  desiredDistributionConfig,
+  managedCachePolicies,
+  ownedFieldsDiffer,
+  withOwnedFields,
+  type DistributionInputs,
+} from "../../../src/reconcile/distribution-config.ts";
+
+const inputs: DistributionInputs = {
+  callerReference: "0b7e3c1a-1111-2222-3333-444455556666",
+  bucket: "simple-aws-courses-content",
+  bucketRegion: "us-east-1",
+  originAccessControlId: "E2QWRUHAPOMQZL",
+  viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-learning-courses:3",
+  priceClass: "PriceClass_100",
+  aliases: [],
+  acmCertificateArn: "",
+  webAclArn: "",
+  cachePolicy: "CachingOptimized",
+  compress: true,
+  logging: { bucket: "", prefix: "" },
+  comment: "learning/courses",
+  enabled: true,
+};
+
+describe("desiredDistributionConfig", () => {
+  const config = desiredDistributionConfig(inputs);
+
+  it("puts the bucket behind CloudFront with the OAC and no OAI, as the article does", () => {
+    expect(config.CallerReference).toBe(inputs.callerReference);
+    expect(config.Origins?.Items?.[0]).toMatchObject({
+      DomainName: "simple-aws-courses-content.s3.us-east-1.amazonaws.com",
+      OriginAccessControlId: "E2QWRUHAPOMQZL",
+      S3OriginConfig: { OriginAccessIdentity: "" },
+    });
+  });
+
+  it("redirects to HTTPS, allows GET/HEAD, and runs the numbered function version on viewer requests", () => {
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: "redirect-to-https",
+      AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"] },
+      CachePolicyId: managedCachePolicies.CachingOptimized,
+      Compress: true,
+      LambdaFunctionAssociations: {
+        Quantity: 1,
+        Items: [{ EventType: "viewer-request", LambdaFunctionARN: inputs.viewerRequestFunctionArn, IncludeBody: false }],
+      },
+    });
+  });
+
+  it("uses the certificate for aliases, and the default certificate otherwise", () => {
+    expect(config.ViewerCertificate).toMatchObject({ CloudFrontDefaultCertificate: true });
+    const withAlias = desiredDistributionConfig({ ...inputs, aliases: ["videos.example.com"], acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" });
+    expect(withAlias.Aliases).toEqual({ Quantity: 1, Items: ["videos.example.com"] });
+    expect(withAlias.ViewerCertificate).toMatchObject({ SSLSupportMethod: "sni-only", MinimumProtocolVersion: "TLSv1.2_2021" });
+  });
+});
+
+describe("owned fields", () => {
+  /** A config as CloudFront might return it: empty Items omitted, defaults added, and someone else's extras. */
+  function asReturned(config: DistributionConfig): DistributionConfig {
+    const json = JSON.parse(JSON.stringify(config)) as DistributionConfig & Record<string, unknown>;
+    json.CacheBehaviors = { Quantity: 0 };
+    json.Aliases = { Quantity: 0 };
+    json.ContinuousDeploymentPolicyId = "";
+    json.Staging = false;
+    json.CustomErrorResponses = { Quantity: 1, Items: [{ ErrorCode: 404, ResponsePagePath: "/404.html", ResponseCode: "404" }] };
+    const origin = json.Origins?.Items?.[0];
+    if (origin) Object.assign(origin, { OriginShield: { Enabled: false }, ConnectionTimeout: 10 });
+    return json;
+  }
+
+  it("sees no difference between what it created and what CloudFront returns", () => {
+    expect(ownedFieldsDiffer(asReturned(desiredDistributionConfig(inputs)), inputs)).toBe(false);
+  });
+
+  it("detects a new function version and changes only owned fields", () => {
+    const live = asReturned(desiredDistributionConfig(inputs));
+    const next = { ...inputs, viewerRequestFunctionArn: inputs.viewerRequestFunctionArn.replace(/:3$/, ":4") };
+    expect(ownedFieldsDiffer(live, next)).toBe(true);
+    const updated = withOwnedFields(live, next);
+    expect(updated.DefaultCacheBehavior?.LambdaFunctionAssociations?.Items?.[0]?.LambdaFunctionARN).toMatch(/:4$/);
+    expect(updated.CustomErrorResponses).toEqual(live.CustomErrorResponses);
+    expect(updated.Origins?.Items?.[0]?.OriginShield).toEqual({ Enabled: false });
+    expect(ownedFieldsDiffer(updated, next)).toBe(false);
+  });
+
+  it("restores a removed association and a dropped OAC (drift)", () => {
+    const live = asReturned(desiredDistributionConfig(inputs));
+    const drifted = JSON.parse(JSON.stringify(live)) as DistributionConfig;
+    if (drifted.DefaultCacheBehavior) drifted.DefaultCacheBehavior.LambdaFunctionAssociations = { Quantity: 0 };
+    expect(ownedFieldsDiffer(drifted, inputs)).toBe(true);
+    const noOac = JSON.parse(JSON.stringify(live)) as DistributionConfig;
+    const origin = noOac.Origins?.Items?.[0];
+    if (origin) origin.OriginAccessControlId = "";
+    expect(ownedFieldsDiffer(noOac, inputs)).toBe(true);
+  });
+
+  it("disables the distribution and drops the association for deletion, touching nothing else", () => {
+    const live = asReturned(desiredDistributionConfig(inputs));
+    const forDeletion = { ...inputs, enabled: false, viewerRequestFunctionArn: undefined };
+    const disabled = withOwnedFields(live, forDeletion);
+    expect(disabled.Enabled).toBe(false);
+    expect(disabled.DefaultCacheBehavior?.LambdaFunctionAssociations).toEqual({ Quantity: 0, Items: [] });
+    expect(disabled.CustomErrorResponses).toEqual(live.CustomErrorResponses);
+    expect(ownedFieldsDiffer(live, forDeletion)).toBe(true);
+    expect(ownedFieldsDiffer(disabled, forDeletion)).toBe(false);
+  });
+});
