@@ -17,7 +17,7 @@ export TZ := UTC
 DEPS := node_modules/.installed
 BIN := node_modules/.bin
 
-.PHONY: help deps test test-unit test-integration typecheck lint build up dev bench edge-package harness clean
+.PHONY: help deps test test-unit test-integration typecheck lint build crds up dev bench edge-package harness clean
 
 help: ## List the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -48,6 +48,9 @@ lint: $(DEPS) ## Lint everything
 
 build: $(DEPS) ## Compile the operator to dist/
 	$(BIN)/tsc -p tsconfig.build.json
+
+crds: $(DEPS) ## Regenerate crds/ from the zod schema in src/api
+	node tools/gen-crds.ts
 
 harness: $(DEPS) ## Build or fetch the test binaries and the moto virtualenv (cached per machine)
 	node test/harness/prepare.ts

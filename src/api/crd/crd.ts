@@ -1,0 +1,80 @@
+// Builds the SecuredContentBucket CustomResourceDefinition from the zod schema of spec and status.
+import { securedContentBucketResource as resource } from "../constants.ts";
+import { securedContentBucketSpecSchema } from "../spec.ts";
+import { securedContentBucketStatusSchema } from "../status.ts";
+import { type SchemaNode, kubernetesJsonSchema } from "./json-schema.ts";
+import { assertDescribed, assertStructural } from "./structural.ts";
+
+const readyCondition = '.status.conditions[?(@.type=="Ready")]';
+
+const printerColumns = [
+  { name: "Ready", type: "string", jsonPath: `${readyCondition}.status`, description: "Whether the content is served securely." },
+  { name: "Reason", type: "string", jsonPath: `${readyCondition}.reason`, description: "Why it is or is not ready.", priority: 1 },
+  { name: "Bucket", type: "string", jsonPath: ".spec.bucket.name", description: "The S3 bucket served." },
+  { name: "Region", type: "string", jsonPath: ".spec.bucket.region", description: "Region of the bucket.", priority: 1 },
+  { name: "Domain", type: "string", jsonPath: ".status.distribution.domainName", description: "CloudFront domain name." },
+  { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+];
+
+/** The openAPIV3Schema of the CRD; throws a StructuralSchemaError naming the field if Kubernetes would reject it. */
+export function securedContentBucketOpenApiSchema(): SchemaNode {
+  const schema: SchemaNode = {
+    description:
+      "SecuredContentBucket serves an existing S3 bucket only to signed-in members of Cognito groups: the operator " +
+      "makes the bucket private and puts CloudFront, with a Lambda@Edge token check, in front of it.",
+    type: "object",
+    required: ["spec"],
+    properties: {
+      apiVersion: {
+        description: "Versioned schema of this object; securedcontent.io/v1alpha1.",
+        type: "string",
+      },
+      kind: {
+        description: "Kind of this object; SecuredContentBucket.",
+        type: "string",
+      },
+      metadata: { type: "object" },
+      spec: kubernetesJsonSchema(securedContentBucketSpecSchema),
+      status: kubernetesJsonSchema(securedContentBucketStatusSchema),
+    },
+  };
+  assertStructural(schema);
+  assertDescribed(schema);
+  return schema;
+}
+
+/** The CustomResourceDefinition (apiextensions.k8s.io/v1) as plain JSON data. */
+export function securedContentBucketCrd(): SchemaNode {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: {
+      name: resource.crdName,
+      labels: { "app.kubernetes.io/part-of": "securedcontent" },
+    },
+    spec: {
+      group: resource.group,
+      scope: "Namespaced",
+      names: {
+        kind: resource.kind,
+        listKind: resource.listKind,
+        plural: resource.plural,
+        singular: resource.singular,
+        shortNames: [...resource.shortNames],
+        categories: [...resource.categories],
+      },
+      versions: [
+        {
+          name: resource.version,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: printerColumns,
+          // Lets the operator find every claim on a bucket with a field selector.
+          selectableFields: [{ jsonPath: ".spec.bucket.name" }],
+          schema: { openAPIV3Schema: securedContentBucketOpenApiSchema() },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,7 @@
+// The SecuredContentBucket API: schema, inferred types, names and the parser the controller uses.
+export * from "./constants.ts";
+export type { CelRule, KubernetesValidation } from "./cel-rule.ts";
+export * from "./spec.ts";
+export * from "./status.ts";
+export * from "./secured-content-bucket.ts";
+export * from "./parse.ts";
