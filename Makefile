@@ -45,9 +45,17 @@ typecheck: $(DEPS) ## Type-check everything
 
 lint: $(DEPS) ## Lint everything
 	$(BIN)/eslint --max-warnings 0 .
+	node tools/check-import-cycles.ts
 
 build: $(DEPS) ## Compile the operator to dist/
 	$(BIN)/tsc -p tsconfig.build.json
+
+edge-package: $(DEPS) ## Package the edge function: make edge-package CONFIG=<config.json> OUT=<zip>
+	@test -n "$(CONFIG)" -a -n "$(OUT)" || { echo "usage: make edge-package CONFIG=<config.json> OUT=<file.zip>"; exit 2; }
+	node edge-auth/package/cli.ts --config $(CONFIG) --out $(OUT)
+
+bench: $(DEPS) ## Run the benchmarks (ratios against a floor measured in the same run)
+	node bench/edge-auth/run.ts
 
 crds: $(DEPS) ## Regenerate crds/ from the zod schema in src/api
 	node tools/gen-crds.ts
