@@ -1,0 +1,190 @@
+"""Bucket-policy evaluation for callers that are not a signed IAM identity, shared by the S3 patches.
+
+Not a patch itself: pure functions over a parsed policy document, with no moto imports.
+
+Scope, chosen for what the operator and its tests do:
+- Callers are anonymous, or an AWS service principal acting for a resource (CloudFront via OAC, carrying
+  aws:SourceArn). Signed requests are the account's administrator and are not evaluated here.
+- Principal, NotPrincipal, Action, NotAction, Resource, NotResource with IAM wildcards.
+- Condition operators: String*, Arn*, Bool and Null, with IfExists and ForAnyValue/ForAllValues prefixes
+  (every key here is single-valued). An operator outside that list never holds: an Allow that depends on it
+  grants nothing, a Deny that depends on it denies nothing.
+- "Public" follows S3's documented definition (the meaning of "public" for Block Public Access), without the
+  finer "bad actions" and CIDR-width rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["allow", "deny", "none"]
+
+# Condition keys that, pinned to fixed values, make an Allow to everyone non-public (S3's documented list).
+_PINNING_KEYS = {
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceip",
+    "aws:userid",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+}
+_PINNING_OPERATORS = {"stringequals", "arnequals", "stringlike", "arnlike", "ipaddress"}
+_NEGATED_OPERATORS = {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: anonymous when service is None. Context keys are lower-cased."""
+
+    service: str | None = None
+    context: Mapping[str, str] = field(default_factory=dict)
+
+
+def parse_policy(document: str | bytes | None) -> dict[str, Any] | None:
+    if not document:
+        return None
+    try:
+        parsed = json.loads(document)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def evaluate(policy: Mapping[str, Any] | None, caller: Caller, action: str, resource: str) -> Verdict:
+    """An explicit Deny wins over any Allow; "none" means the policy says nothing for this request."""
+    verdict: Verdict = "none"
+    for statement in statements(policy):
+        if not _statement_applies(statement, caller, action, resource):
+            continue
+        if statement.get("Effect") == "Deny":
+            return "deny"
+        if statement.get("Effect") == "Allow":
+            verdict = "allow"
+    return verdict
+
+
+def is_public(policy: Mapping[str, Any] | None) -> bool:
+    return any(_statement_is_public(statement) for statement in statements(policy))
+
+
+def statements(policy: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    if not policy:
+        return []
+    found = policy.get("Statement") or []
+    return [s for s in _as_list(found) if isinstance(s, dict)]
+
+
+def _statement_applies(statement: Mapping[str, Any], caller: Caller, action: str, resource: str) -> bool:
+    if "Principal" in statement:
+        if not _principal_matches(statement["Principal"], caller):
+            return False
+    elif "NotPrincipal" in statement:
+        if _principal_matches(statement["NotPrincipal"], caller):
+            return False
+    else:
+        return False  # a bucket policy statement without a principal is invalid; it grants nothing
+    if not _element_matches(statement, "Action", action, ignore_case=True):
+        return False
+    if not _element_matches(statement, "Resource", resource, ignore_case=False):
+        return False
+    return _conditions_hold(statement.get("Condition") or {}, caller.context)
+
+
+def _principal_matches(principal: Any, caller: Caller) -> bool:
+    if principal == "*":
+        return True
+    if not isinstance(principal, Mapping):
+        return False
+    if "*" in _as_list(principal.get("AWS")):
+        return True
+    # Only a service acting as itself matches a Service principal; anonymous callers never do.
+    return caller.service is not None and caller.service in _as_list(principal.get("Service"))
+
+
+def _element_matches(statement: Mapping[str, Any], name: str, value: str, *, ignore_case: bool) -> bool:
+    if name in statement:
+        return any(_wildcard_match(p, value, ignore_case) for p in _as_list(statement[name]))
+    negated = f"Not{name}"
+    if negated in statement:
+        return not any(_wildcard_match(p, value, ignore_case) for p in _as_list(statement[negated]))
+    return False
+
+
+def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
+    for operator, entries in conditions.items():
+        if not isinstance(entries, Mapping):
+            return False
+        for key, expected in entries.items():
+            if not _condition_holds(operator, key.lower(), [_text(v) for v in _as_list(expected)], context):
+                return False
+    return True
+
+
+def _condition_holds(operator: str, key: str, expected: list[str], context: Mapping[str, str]) -> bool:
+    name = operator.split(":")[-1].lower()
+    if_exists = name.endswith("ifexists")
+    name = name.removesuffix("ifexists")
+    actual = context.get(key)
+    if name == "null":
+        return (actual is None) == (bool(expected) and expected[0].lower() == "true")
+    if actual is None:
+        # IAM: a missing key fails positive operators and satisfies negated ones.
+        return if_exists or name in _NEGATED_OPERATORS
+    match name:
+        case "stringequals" | "stringnotequals":
+            found = actual in expected
+        case "stringequalsignorecase" | "stringnotequalsignorecase":
+            found = actual.lower() in (e.lower() for e in expected)
+        case "stringlike" | "stringnotlike" | "arnequals" | "arnlike" | "arnnotequals" | "arnnotlike":
+            found = any(_wildcard_match(e, actual, False) for e in expected)
+        case "bool":
+            found = actual.lower() in (e.lower() for e in expected)
+        case _:
+            return False
+    return not found if name in _NEGATED_OPERATORS else found
+
+
+def _statement_is_public(statement: Mapping[str, Any]) -> bool:
+    if statement.get("Effect") != "Allow":
+        return False
+    if "NotPrincipal" in statement:
+        everyone = True
+    else:
+        principal = statement.get("Principal")
+        everyone = principal == "*" or (
+            isinstance(principal, Mapping) and any("*" in str(p) for p in _as_list(principal.get("AWS")))
+        )
+    return everyone and not _is_pinned(statement.get("Condition") or {})
+
+
+def _is_pinned(conditions: Mapping[str, Any]) -> bool:
+    for operator, entries in conditions.items():
+        name = operator.split(":")[-1].lower()
+        if name not in _PINNING_OPERATORS or not isinstance(entries, Mapping):
+            continue
+        for key, values in entries.items():
+            fixed = all("*" not in _text(v) and "?" not in _text(v) for v in _as_list(values))
+            if key.lower() in _PINNING_KEYS and fixed and _as_list(values):
+                return True
+    return False
+
+
+def _wildcard_match(pattern: str, value: str, ignore_case: bool) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in _text(pattern))
+    return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)

@@ -1,0 +1,79 @@
+"""Serves every moto service on one loopback port, with the project's fidelity patches applied first.
+
+Usage: python serve.py --port N [--host 127.0.0.1] [--deploy-after-reads 2] [--deploy-after-ms MS]
+
+Prints one line starting with "moto ready on http://" once the socket is listening, then serves until
+SIGTERM or SIGINT. The harness (test/harness/moto.ts) starts it in its own process group and stops it there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import signal
+import sys
+from types import FrameType
+
+# The patches package lives in the work tree; keep Python from writing __pycache__ into it.
+sys.dont_write_bytecode = True
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1", help="a loopback address; anything else is refused")
+    parser.add_argument("--port", type=int, required=True, help="0 picks a free port")
+    parser.add_argument(
+        "--deploy-after-reads",
+        type=int,
+        default=int(os.environ.get("MOTO_DEPLOY_AFTER_READS", "2")),
+        help="GetDistribution reads until a changed distribution reports Deployed (env MOTO_DEPLOY_AFTER_READS)",
+    )
+    parser.add_argument(
+        "--deploy-after-ms",
+        type=int,
+        default=int(os.environ["MOTO_DEPLOY_AFTER_MS"]) if os.environ.get("MOTO_DEPLOY_AFTER_MS") else None,
+        help="instead of reads: milliseconds after a change until Deployed (env MOTO_DEPLOY_AFTER_MS)",
+    )
+    args = parser.parse_args(argv)
+    if not ipaddress.ip_address(args.host).is_loopback:
+        parser.error(f"--host must be a loopback address, not {args.host}")
+    if args.deploy_after_reads < 0 or (args.deploy_after_ms is not None and args.deploy_after_ms < 0):
+        parser.error("deployment lengths cannot be negative")
+    return args
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    # Imported after argument parsing so that --help works without the virtualenv's packages.
+    import moto
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from patches import PatchOptions, apply_all
+
+    applied = apply_all(PatchOptions(deploy_after_reads=args.deploy_after_reads, deploy_after_ms=args.deploy_after_ms))
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    # Some moto services build callback URLs from MOTO_PORT, as moto's own launcher sets it.
+    os.environ["MOTO_PORT"] = str(server.port)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    deployment = f"{args.deploy_after_ms} ms" if args.deploy_after_ms is not None else f"{args.deploy_after_reads} reads"
+    print(
+        f"moto ready on http://{args.host}:{server.port} (moto {moto.__version__}; "
+        f"distributions deploy after {deployment}; patches: {', '.join(applied)})",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,71 @@
+// Patch cloudfront_delete_enabled: only a disabled distribution whose disabling has deployed can be deleted.
+import {
+  DeleteDistributionCommand,
+  GetDistributionCommand,
+  GetDistributionConfigCommand,
+  UpdateDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  awsError,
+  clients,
+  createDistribution,
+  createOriginAccessControl,
+  operatorDistributionConfig,
+  readStatus,
+  readUntilDeployed,
+  required,
+} from "./fixtures.ts";
+
+describe("CloudFront DeleteDistribution", () => {
+  const { cloudFront } = clients(inject("harness"));
+  let oacId = "";
+  let counter = 0;
+
+  beforeAll(async () => {
+    oacId = (await createOriginAccessControl(cloudFront, "delete-oac")).id;
+  });
+
+  const newDistribution = () => {
+    counter += 1;
+    return createDistribution(
+      cloudFront,
+      operatorDistributionConfig({ callerReference: `delete-${String(counter)}`, bucket: "delete-bucket", originAccessControlId: oacId }),
+    );
+  };
+
+  /** The operator's first deletion step: Enabled=false with the current ETag. Returns the new ETag. */
+  const disable = async (id: string): Promise<string> => {
+    const current = await cloudFront.send(new GetDistributionConfigCommand({ Id: id }));
+    const config = required(current.DistributionConfig, "config");
+    const updated = await cloudFront.send(
+      new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: { ...config, Enabled: false } }),
+    );
+    return required(updated.ETag, "ETag");
+  };
+
+  it("refuses to delete an enabled, deployed distribution with DistributionNotDisabled (409)", async () => {
+    const created = await newDistribution();
+    await readUntilDeployed(cloudFront, created.id);
+    const deletion = cloudFront.send(new DeleteDistributionCommand({ Id: created.id, IfMatch: created.etag }));
+    expect(await awsError(deletion)).toEqual({ name: "DistributionNotDisabled", status: 409 });
+    expect(await readStatus(cloudFront, created.id)).toBe("Deployed");
+  });
+
+  it("refuses to delete a disabled distribution while the disabling change is still InProgress", async () => {
+    const created = await newDistribution();
+    await readUntilDeployed(cloudFront, created.id);
+    const etag = await disable(created.id);
+    const early = cloudFront.send(new DeleteDistributionCommand({ Id: created.id, IfMatch: etag }));
+    expect(await awsError(early)).toEqual({ name: "DistributionNotDisabled", status: 409 });
+  });
+
+  it("deletes a disabled distribution once it is Deployed, with the ETag of the disabling change", async () => {
+    const created = await newDistribution();
+    const etag = await disable(created.id);
+    await readUntilDeployed(cloudFront, created.id);
+    await cloudFront.send(new DeleteDistributionCommand({ Id: created.id, IfMatch: etag }));
+    const gone = cloudFront.send(new GetDistributionCommand({ Id: created.id }));
+    expect(await awsError(gone)).toEqual({ name: "NoSuchDistribution", status: 404 });
+  });
+});
