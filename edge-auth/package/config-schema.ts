@@ -1,0 +1,100 @@
+// The zod schema of the edge function's config.json: the packager's (and the operator's) boundary check.
+import { createPublicKey } from "node:crypto";
+import { z } from "zod";
+import type { EdgeConfig } from "../src/config.ts";
+import { minModulusBits } from "../src/keys.ts";
+
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, "must be base64url without padding");
+
+const rsaSigningKey = z
+  .object({
+    kty: z.literal("RSA"),
+    kid: z.string().min(1),
+    alg: z.literal("RS256").optional(),
+    use: z.literal("sig").optional(),
+    n: base64url,
+    e: base64url,
+  })
+  .superRefine((jwk, ctx) => {
+    let bits: number | undefined;
+    try {
+      bits = createPublicKey({ key: { kty: "RSA", n: jwk.n, e: jwk.e }, format: "jwk" }).asymmetricKeyDetails?.modulusLength;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not an importable RSA public key", path: ["n"] });
+      return;
+    }
+    if (bits === undefined || bits < minModulusBits) {
+      ctx.addIssue({ code: "custom", message: `RSA modulus must be at least ${minModulusBits} bits`, path: ["n"] });
+    }
+  });
+
+function unique(items: readonly unknown[]): boolean {
+  return new Set(items).size === items.length;
+}
+
+/** An absolute URL without query, fragment or trailing slash: the issuer is compared to `iss` byte for byte. */
+const issuerUrl = z
+  .url({ protocol: /^https$/, error: "must be an https URL" })
+  .refine((url) => !url.endsWith("/"), "must not end with a slash")
+  .refine((url) => !/[?#]/.test(url), "must not have a query or fragment");
+
+export const edgeConfigSchema = z.strictObject({
+  issuer: issuerUrl,
+  // Cognito client ids match [\w+]+; in particular they have no dots, which the cookie names rely on.
+  clientIds: z
+    .array(z.string().regex(/^[\w+]{1,128}$/, "must be a Cognito app client id"))
+    .min(1)
+    .refine(unique, "must not repeat"),
+  requiredGroups: z.array(z.string().min(1).max(128)).min(1).refine(unique, "must not repeat"),
+  tokenUse: z.enum(["id", "access"]).default("id"),
+  tokenSources: z
+    .array(z.enum(["authorizationHeader", "cookie"]))
+    .min(1)
+    .refine(unique, "must not repeat")
+    .default(["authorizationHeader", "cookie"]),
+  jwks: z.object({
+    keys: z
+      .array(rsaSigningKey)
+      .min(1)
+      .max(10)
+      .refine((keys) => unique(keys.map((key) => key.kid)), "kids must be unique"),
+  }),
+  jwksUri: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+});
+
+/** What the operator writes (defaults may be left out). */
+export type EdgeConfigInput = z.input<typeof edgeConfigSchema>;
+
+/** A validated config with defaults filled in: what config.json holds. */
+export type ValidatedEdgeConfig = z.output<typeof edgeConfigSchema>;
+
+/** A config that failed validation, with one line per bad field. */
+export class EdgeConfigError extends Error {
+  readonly code = "InvalidEdgeConfig";
+  readonly issues: readonly { readonly path: string; readonly message: string }[];
+
+  constructor(issues: readonly { readonly path: string; readonly message: string }[]) {
+    super(`invalid edge config:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join("\n")}`);
+    this.name = "EdgeConfigError";
+    this.issues = issues;
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const part of path) {
+    text += typeof part === "number" ? `[${part}]` : `${text === "" ? "" : "."}${String(part)}`;
+  }
+  return text === "" ? "(config)" : text;
+}
+
+/** Validates a config and fills in defaults; throws EdgeConfigError listing every bad field. */
+export function parseEdgeConfig(input: unknown): ValidatedEdgeConfig {
+  const result = edgeConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new EdgeConfigError(result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
+  }
+  // `satisfies` proves at compile time that what the packager writes is what the function reads.
+  return result.data satisfies EdgeConfig;
+}

@@ -1,0 +1,151 @@
+// Verification keys: imported once at cold start from the baked JWKS, with a guarded fallback fetch for unknown kids.
+import type { KeyObject } from "node:crypto";
+import { createPublicKey } from "./builtins.ts";
+
+/** A key ready for `crypto.verify`, with the signature length RS256 requires for it. */
+export interface VerificationKey {
+  readonly key: KeyObject;
+  readonly signatureBytes: number;
+}
+
+/** The minimum RSA modulus for RS256 (RFC 7518 §3.3). */
+export const minModulusBits = 2048;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Imports one JWKS member when it is an RSA signing key usable with RS256 and at least 2048 bits;
+ * otherwise returns undefined. Only n and e are read: nothing else in a JWK can change what it verifies.
+ */
+export function importRsaJwk(jwk: unknown): { kid: string; verificationKey: VerificationKey } | undefined {
+  if (!isRecord(jwk)) return undefined;
+  const { kty, kid, alg, use, n, e } = jwk;
+  if (kty !== "RSA" || typeof kid !== "string" || kid === "" || typeof n !== "string" || typeof e !== "string") return undefined;
+  if ((alg !== undefined && alg !== "RS256") || (use !== undefined && use !== "sig")) return undefined;
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: { kty: "RSA", n, e }, format: "jwk" });
+  } catch {
+    return undefined;
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (bits === undefined || bits < minModulusBits) return undefined;
+  return { kid, verificationKey: { key, signatureBytes: Math.ceil(bits / 8) } };
+}
+
+/** The part of `fetch` the key store uses, so tests can inject one. The global fetch fits. */
+export type FetchLike = (
+  url: string,
+  init: { signal: AbortSignal; redirect: "error"; headers: Record<string, string> },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
+export interface KeyStoreOptions {
+  /** Where to look for a kid that is not baked in. Without it, unknown kids are simply denied. */
+  readonly jwksUri?: string | undefined;
+  readonly fetch: FetchLike;
+  /** Milliseconds since the epoch; the same clock as the claim checks. */
+  readonly now: () => number;
+  /** Abort a fallback fetch after this long (≤ 1.5 s: the viewer is waiting). */
+  readonly timeoutMs: number;
+  /** No new fallback fetch within this long after the previous one started, whatever its outcome. */
+  readonly cooldownMs: number;
+  /** Called once per fallback fetch with a static outcome code; never with response bodies. */
+  readonly onFetch?: (outcome: JwksFetchOutcome) => void;
+}
+
+export type JwksFetchOutcome = "added_keys" | "no_new_keys" | "http_error" | "invalid_body" | "network_error";
+
+export interface KeyStore {
+  /** The key for a kid, synchronously: the hot path. */
+  get(kid: string): VerificationKey | undefined;
+  /**
+   * Refetches jwksUri unless a fetch is already running (then joins it) or the cooldown has not passed (then
+   * resolves at once). Never rejects. Resolves to whether the kid is known afterwards.
+   */
+  refreshFor(kid: string): Promise<boolean>;
+}
+
+// Bounds on what a fallback response may add: Cognito pools publish two keys.
+const maxFetchedKeys = 10;
+const maxJwksBytes = 64 * 1024;
+
+/** Builds the store from the baked keys. Throws when a baked key does not import: the config is then unusable. */
+export function createKeyStore(bakedKeys: readonly unknown[], options: KeyStoreOptions): KeyStore {
+  const keys = new Map<string, VerificationKey>();
+  for (const jwk of bakedKeys) {
+    const imported = importRsaJwk(jwk);
+    if (imported === undefined) throw new Error("config.json has a JWKS member that is not a usable RS256 key");
+    keys.set(imported.kid, imported.verificationKey);
+  }
+  const bakedCount = keys.size;
+  let inFlight: Promise<void> | undefined;
+  let lastFetchStartedAt = Number.NEGATIVE_INFINITY;
+
+  function report(outcome: JwksFetchOutcome): void {
+    try {
+      options.onFetch?.(outcome);
+    } catch {
+      // Reporting must never break verification.
+    }
+  }
+
+  async function fetchAndAdd(url: string): Promise<JwksFetchOutcome> {
+    let body: string;
+    try {
+      const response = await options.fetch(url, {
+        signal: AbortSignal.timeout(options.timeoutMs),
+        redirect: "error",
+        headers: { accept: "application/json" },
+      });
+      if (!response.ok) return "http_error";
+      body = await response.text();
+    } catch {
+      return "network_error";
+    }
+    if (body.length > maxJwksBytes) return "invalid_body";
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return "invalid_body";
+    }
+    if (!isRecord(parsed) || !Array.isArray(parsed.keys)) return "invalid_body";
+    let added = 0;
+    for (const jwk of parsed.keys) {
+      if (keys.size >= bakedCount + maxFetchedKeys) break;
+      const imported = importRsaJwk(jwk);
+      // A baked key is never replaced by a fetched one.
+      if (imported === undefined || keys.has(imported.kid)) continue;
+      keys.set(imported.kid, imported.verificationKey);
+      added += 1;
+    }
+    return added > 0 ? "added_keys" : "no_new_keys";
+  }
+
+  function startFetch(url: string): Promise<void> {
+    const started = options.now();
+    if (started - lastFetchStartedAt < options.cooldownMs) return Promise.resolve();
+    lastFetchStartedAt = started;
+    inFlight = fetchAndAdd(url)
+      .catch((): JwksFetchOutcome => "network_error")
+      .then((outcome) => {
+        report(outcome);
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  }
+
+  return {
+    get: (kid) => keys.get(kid),
+    refreshFor: async (kid) => {
+      const url = options.jwksUri;
+      if (url === undefined) return false;
+      await (inFlight ?? startFetch(url));
+      return keys.has(kid);
+    },
+  };
+}

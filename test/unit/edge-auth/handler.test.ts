@@ -1,0 +1,186 @@
+// The handler end to end (in process): allow, deny, sources, clock, logs, fail closed.
+import { describe, expect, it } from "vitest";
+import { loopbackServer } from "./loopback.ts";
+import type { CloudFrontRequestEvent } from "../../../edge-auth/src/event.ts";
+import { createHandler, createUnavailableHandler, type HandlerOptions, type LogEntry } from "../../../edge-auth/src/handler.ts";
+import type { EdgeConfig } from "../../../edge-auth/src/config.ts";
+import {
+  accessClaims,
+  bearer,
+  fixedNowMs,
+  idClaims,
+  idTokenCookie,
+  signToken,
+  testConfig,
+  testKeys,
+  validIdToken,
+  viewerRequest,
+} from "./fixtures.ts";
+
+interface Run {
+  readonly status: string;
+  readonly forwardedHeaders?: Record<string, unknown>;
+  readonly logs: LogEntry[];
+}
+
+function makeHandler(config: EdgeConfig = testConfig(), options: HandlerOptions = {}) {
+  const logs: LogEntry[] = [];
+  const handler = createHandler(config, { now: () => fixedNowMs, log: (entry) => logs.push(entry), ...options });
+  return {
+    logs,
+    run: async (event: CloudFrontRequestEvent): Promise<Run> => {
+      const result = await handler(event);
+      if ("status" in result && typeof result.status === "string") return { status: result.status, logs };
+      return { status: "forwarded", forwardedHeaders: result.headers, logs };
+    },
+  };
+}
+
+describe("an allowed request", () => {
+  it("is forwarded with the authorization header removed and other headers kept", async () => {
+    const { run } = makeHandler();
+    const result = await run(bearer(validIdToken()));
+    expect(result.status).toBe("forwarded");
+    expect(result.forwardedHeaders).not.toHaveProperty("authorization");
+    expect(result.forwardedHeaders).toHaveProperty("host");
+    expect(result.logs).toEqual([]);
+  });
+
+  it("can come with the Cognito ID token cookie, which is what <video src> sends", async () => {
+    const { run } = makeHandler();
+    const result = await run(viewerRequest({ cookie: `lang=en; ${idTokenCookie(validIdToken())}` }));
+    expect(result.status).toBe("forwarded");
+  });
+
+  it("can carry an access token when the config asks for access tokens", async () => {
+    const { run } = makeHandler(testConfig({ tokenUse: "access" }));
+    const token = signToken({ kid: testKeys().signing.kid, alg: "RS256" }, accessClaims());
+    expect((await run(bearer(token))).status).toBe("forwarded");
+    const cookie = `CognitoIdentityServiceProvider.${accessClaims().client_id as string}.alice.accessToken=${token}`;
+    expect((await run(viewerRequest({ cookie }))).status).toBe("forwarded");
+  });
+});
+
+describe("a key the pool rotated to after packaging", () => {
+  it("is fetched once from jwksUri, then verified locally", async () => {
+    const { signing, rotated, attacker } = testKeys();
+    const server = await loopbackServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [signing.jwk, rotated.jwk] }));
+    });
+    try {
+      const { run, logs } = makeHandler(testConfig({ jwksUri: server.url }), { fetch });
+      const token = signToken({ alg: "RS256", kid: rotated.kid }, idClaims(), rotated);
+      expect((await run(bearer(token))).status).toBe("forwarded");
+      expect((await run(bearer(token))).status).toBe("forwarded");
+      expect((await run(bearer(signToken({ alg: "RS256", kid: "random" }, idClaims(), attacker)))).status).toBe("401");
+      expect(server.requests()).toBe(1);
+      expect(logs).toMatchObject([
+        { msg: "jwks fallback fetch", outcome: "added_keys", level: "info" },
+        { msg: "request denied", reason: "unknown_kid" },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("token sources follow the config", () => {
+  it("ignores the cookie when only the header is enabled", async () => {
+    const { run } = makeHandler(testConfig({ tokenSources: ["authorizationHeader"] }));
+    expect((await run(viewerRequest({ cookie: idTokenCookie(validIdToken()) }))).status).toBe("401");
+  });
+
+  it("ignores the header when only the cookie is enabled", async () => {
+    const { run } = makeHandler(testConfig({ tokenSources: ["cookie"] }));
+    expect((await run(bearer(validIdToken()))).status).toBe("401");
+  });
+});
+
+describe("a denied request", () => {
+  it("gets 401 when there is no token", async () => {
+    const { run } = makeHandler();
+    const result = await run(viewerRequest());
+    expect(result.status).toBe("401");
+    expect(result.logs).toEqual([{ level: "warn", msg: "request denied", reason: "no_token", status: 401, method: "GET", uri: "/courses/intro/segment-001.ts" }]);
+  });
+
+  it("gets 401 once the clock passes exp plus the tolerance", async () => {
+    let now = fixedNowMs;
+    const { run, logs } = makeHandler(testConfig(), { now: () => now });
+    const token = validIdToken({ exp: Math.floor(fixedNowMs / 1000) + 60 });
+    expect((await run(bearer(token))).status).toBe("forwarded");
+    now += 89_000;
+    expect((await run(bearer(token))).status).toBe("forwarded");
+    now += 1_000;
+    expect((await run(bearer(token))).status).toBe("401");
+    expect(logs.at(-1)).toMatchObject({ reason: "expired", source: "authorizationHeader" });
+  });
+
+  it("gets 403 when the token is valid but lacks the group", async () => {
+    const { run, logs } = makeHandler();
+    expect((await run(bearer(validIdToken({ "cognito:groups": ["free-students"] })))).status).toBe("403");
+    expect(logs).toMatchObject([{ reason: "not_in_group", status: 403 }]);
+  });
+
+  it("logs one line per denial and never the token or the cookie", async () => {
+    const lines: string[] = [];
+    const { run } = makeHandler(testConfig(), { log: (entry) => lines.push(JSON.stringify(entry)) });
+    const tokens = [
+      validIdToken({ "cognito:groups": [] }),
+      validIdToken({ exp: 1 }),
+      `${validIdToken()}x`,
+      signToken({ kid: testKeys().signing.kid, alg: "RS256" }, { not: "json object?" }, testKeys().attacker),
+    ];
+    for (const token of tokens) {
+      await run(bearer(token));
+      await run(viewerRequest({ cookie: idTokenCookie(token) }));
+    }
+    expect(lines).toHaveLength(tokens.length * 2);
+    for (const line of lines) {
+      expect(line).not.toMatch(/eyJ/);
+      for (const token of tokens) {
+        for (const segment of token.split(".")) expect(line).not.toContain(segment);
+      }
+    }
+  });
+});
+
+describe("failing closed", () => {
+  it("answers 500 without throwing when the event is not a viewer-request event", async () => {
+    const { run, logs } = makeHandler();
+    for (const event of [{}, { Records: [] }, { Records: [{ cf: {} }] }, null] as unknown as CloudFrontRequestEvent[]) {
+      expect((await run(event)).status).toBe("500");
+    }
+    expect(logs.every((entry) => "reason" in entry && entry.reason === "internal_error")).toBe(true);
+  });
+
+  it("answers 500 when header values are not strings", async () => {
+    const { run } = makeHandler();
+    const event = viewerRequest();
+    const request = event.Records[0]?.cf.request as unknown as { headers: Record<string, unknown> };
+    request.headers.authorization = [{ key: "Authorization", value: 42 }];
+    expect((await run(event)).status).toBe("500");
+  });
+
+  it("still denies when the logger throws", async () => {
+    const { run } = makeHandler(testConfig(), {
+      log: () => {
+        throw new Error("log sink down");
+      },
+    });
+    expect((await run(viewerRequest())).status).toBe("401");
+  });
+
+  it("refuses to build with a baked key that does not import", () => {
+    const broken = testConfig({ jwks: { keys: [{ ...testKeys().signing.jwk, n: "AQAB" }] } });
+    expect(() => createHandler(broken)).toThrow();
+  });
+
+  it("with an unusable config, denies everything with 500 and says why once", async () => {
+    const logs: LogEntry[] = [];
+    const handler = createUnavailableHandler(new Error("config.json has invalid fields: issuer"), (entry) => logs.push(entry));
+    const result = await handler(bearer(validIdToken()));
+    expect(result).toMatchObject({ status: "500" });
+    expect(logs[0]).toEqual({ level: "error", msg: "config unusable, denying every request", error: "config.json has invalid fields: issuer" });
+  });
+});
