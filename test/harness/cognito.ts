@@ -19,8 +19,10 @@ export interface SeedUser {
 export interface SeededPool {
   readonly userPoolId: string;
   readonly clientId: string;
-  /** Signs a seeded user in and returns their tokens. */
-  signIn(username: string): Promise<{ idToken: string; accessToken: string }>;
+  /** Signs a seeded user in (through the pool's first app client unless another is named). */
+  signIn(username: string, clientId?: string): Promise<{ idToken: string; accessToken: string }>;
+  /** Adds another app client to the pool and returns its id. */
+  addClient(name: string): Promise<string>;
 }
 
 /** A throwaway password that satisfies the default pool policy; the emulator is the only thing that sees it. */
@@ -34,15 +36,19 @@ export async function seedUserPool(
   const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: options.poolName }));
   const userPoolId = pool.UserPool?.Id;
   if (userPoolId === undefined) throw new Error("CreateUserPool returned no pool id");
-  const client = await cognito.send(
-    new CreateUserPoolClientCommand({
-      UserPoolId: userPoolId,
-      ClientName: `${options.poolName}-web`,
-      ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    }),
-  );
-  const clientId = client.UserPoolClient?.ClientId;
-  if (clientId === undefined) throw new Error("CreateUserPoolClient returned no client id");
+  const addClient = async (name: string): Promise<string> => {
+    const client = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: name,
+        ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      }),
+    );
+    const id = client.UserPoolClient?.ClientId;
+    if (id === undefined) throw new Error("CreateUserPoolClient returned no client id");
+    return id;
+  };
+  const clientId = await addClient(`${options.poolName}-web`);
   for (const group of options.groups) {
     await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group }));
   }
@@ -58,11 +64,12 @@ export async function seedUserPool(
   return {
     userPoolId,
     clientId,
-    signIn: async (username) => {
+    addClient,
+    signIn: async (username, viaClient = clientId) => {
       const auth = await cognito.send(
         new AdminInitiateAuthCommand({
           UserPoolId: userPoolId,
-          ClientId: clientId,
+          ClientId: viaClient,
           AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
           AuthParameters: { USERNAME: username, PASSWORD: password },
         }),
