@@ -42,6 +42,15 @@ export const operatorConfigSchema = z.object({
   DEPLOYING_REQUEUE_SECONDS: seconds(30),
   MAX_CONCURRENT_RECONCILES: z.coerce.number().int().min(1).max(64).default(4),
   LEADER_ELECTION: leaderElectionSchema,
+  EDGE_FUNCTION_RUNTIME: z
+    .string()
+    .regex(/^nodejs(2[2-9]|[3-9]\d)\.x$/, "must be nodejs22.x or newer")
+    .default("nodejs22.x"),
+  /** Path-style S3 addressing, for emulators without virtual-host DNS; never needed on AWS. */
+  AWS_S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false", ""])
+    .default("")
+    .transform((v) => v === "true"),
   COGNITO_JWKS_URL_TEMPLATE: z
     .string()
     .default("https://cognito-idp.{region}.amazonaws.com/{userPoolId}/.well-known/jwks.json")

@@ -8,6 +8,8 @@ export interface Notice {
   readonly type: EventType;
   readonly reason: string;
   readonly message: string;
+  /** Set when the notice reports a correction of drift, naming what drifted (counted in a metric). */
+  readonly drift?: string;
 }
 
 export interface ConvergenceResult {

@@ -2,6 +2,7 @@
 // rules for updating a live one: start from its current config, change only the fields we own, and compare
 // only those, so defaults CloudFront adds and settings others make never cause an update loop.
 import type { DistributionConfig, LambdaFunctionAssociation, Origin } from "@aws-sdk/client-cloudfront";
+import type { SecuredContentBucket } from "../api/index.ts";
 import { deepEqual } from "../util/deep-equal.ts";
 
 /** CloudFront's managed cache policies, by the names the spec accepts. */
@@ -37,6 +38,42 @@ export interface DistributionInputs {
 }
 
 export const originId = "securedcontent-s3";
+
+/** What the other steps found out: the OAC and the edge function version the distribution must use. */
+export interface DistributionFacts {
+  readonly originAccessControlId: string;
+  readonly viewerRequestFunctionArn: string | undefined;
+}
+
+/** The inputs for a resource's distribution: the spec with its defaults, plus the facts. */
+export function distributionInputs(resource: SecuredContentBucket, facts: DistributionFacts): DistributionInputs {
+  const { metadata, spec } = resource;
+  const distribution = spec.distribution;
+  return {
+    callerReference: metadata.uid,
+    bucket: spec.bucket.name,
+    bucketRegion: spec.bucket.region,
+    originAccessControlId: facts.originAccessControlId,
+    viewerRequestFunctionArn: facts.viewerRequestFunctionArn,
+    priceClass: distribution.priceClass,
+    aliases: distribution.aliases,
+    acmCertificateArn: distribution.acmCertificateArn ?? "",
+    webAclArn: distribution.webAclArn ?? "",
+    cachePolicy: distribution.cachePolicy,
+    compress: distribution.compress,
+    logging:
+      distribution.logging === undefined
+        ? { bucket: "", prefix: "" }
+        : { bucket: loggingBucketDomain(distribution.logging.bucket), prefix: distribution.logging.prefix ?? "" },
+    comment: distribution.comment ?? `${metadata.namespace}/${metadata.name}`,
+    enabled: true,
+  };
+}
+
+/** CloudFront names the log bucket by its global S3 domain, whatever its region. */
+export function loggingBucketDomain(bucket: string): string {
+  return `${bucket}.s3.amazonaws.com`;
+}
 
 export function s3OriginDomain(bucket: string, region: string): string {
   return `${bucket}.s3.${region}.amazonaws.com`;
@@ -130,8 +167,13 @@ export function withOwnedFields(current: DistributionConfig, inputs: Distributio
     ...current,
     ...ownedTopLevel(inputs),
     Origins: list(mergedOrigins),
-    DefaultCacheBehavior: { ...current.DefaultCacheBehavior, ...ownedBehaviour(inputs) } as DistributionConfig["DefaultCacheBehavior"],
+    DefaultCacheBehavior: { ...withoutLegacyCaching(current.DefaultCacheBehavior), ...ownedBehaviour(inputs) } as DistributionConfig["DefaultCacheBehavior"],
   };
+}
+
+/** CloudFront refuses ForwardedValues beside a CachePolicyId; a behaviour switched to legacy caching by hand loses it. */
+function withoutLegacyCaching(behaviour: DistributionConfig["DefaultCacheBehavior"]): Partial<NonNullable<DistributionConfig["DefaultCacheBehavior"]>> {
+  return Object.fromEntries(Object.entries(behaviour ?? {}).filter(([key]) => key !== "ForwardedValues"));
 }
 
 /** True when the live config differs from what we want in any field we own. */
@@ -139,20 +181,55 @@ export function ownedFieldsDiffer(current: DistributionConfig, inputs: Distribut
   return !deepEqual(ownedProjection(current), ownedProjection(withOwnedFields(current, inputs)));
 }
 
+/**
+ * The owned fields an update would change, named as in the config (`Comment`, `Origin.OriginAccessControlId`,
+ * `DefaultCacheBehavior.LambdaFunctionAssociations`, ...), for Events and logs; empty when in sync.
+ */
+export function changedOwnedFields(current: DistributionConfig, inputs: DistributionInputs): string[] {
+  const before = flatten(ownedProjection(current));
+  const after = flatten(ownedProjection(withOwnedFields(current, inputs)));
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return keys.filter((key) => !deepEqual(before[key], after[key]));
+}
+
+const projectionNames: Readonly<Record<string, string>> = { origin: "Origin", behaviour: "DefaultCacheBehavior" };
+
+/** One level down into the origin and the behaviour, so a change names the field rather than the block. */
+function flatten(projection: Record<string, unknown>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(projection)) {
+    const prefix = projectionNames[key];
+    if (prefix === undefined || typeof value !== "object" || value === null) flat[prefix ?? key] = value;
+    else for (const [inner, innerValue] of Object.entries(value)) flat[`${prefix}.${inner}`] = innerValue;
+  }
+  return flat;
+}
+
 function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, object[k]])) as Pick<T, K>;
 }
 
 /** What we own, normalized: CloudFront omits empty Items lists, and may add defaults we do not manage. */
-function ownedProjection(config: DistributionConfig): unknown {
+function ownedProjection(config: DistributionConfig): Record<string, unknown> {
   const origin = config.Origins?.Items?.find((o) => o.Id === originId);
   const behaviour = (config.DefaultCacheBehavior ?? {}) as Record<string, unknown>;
   const topLevel = pick(config, ["Comment", "Enabled", "PriceClass", "Aliases", "ViewerCertificate", "WebACLId", "Logging", "HttpVersion", "IsIPV6Enabled"]);
   return normalizeLists({
     ...topLevel,
+    ViewerCertificate: certificateProjection(config.ViewerCertificate),
     origin: origin === undefined ? undefined : pick(origin, ["DomainName", "S3OriginConfig", "OriginAccessControlId"]),
     behaviour: Object.fromEntries(Object.keys(ownedBehaviourKeys).map((k) => [k, behaviour[k]])),
-  });
+  }) as Record<string, unknown>;
+}
+
+/**
+ * CloudFront returns the certificate with fields it derives (CertificateSource, Certificate, IAMCertificateId,
+ * an SSLSupportMethod for the default certificate), so only what decides the certificate is compared.
+ */
+function certificateProjection(certificate: DistributionConfig["ViewerCertificate"]): unknown {
+  if (certificate === undefined) return undefined;
+  if (certificate.CloudFrontDefaultCertificate === true) return { CloudFrontDefaultCertificate: true };
+  return pick(certificate, ["ACMCertificateArn", "SSLSupportMethod", "MinimumProtocolVersion"]);
 }
 
 const ownedBehaviourKeys = {

@@ -19,6 +19,8 @@ export interface SecuredContentBucketReconcilerOptions {
   readonly events: EventSink;
   readonly log: Logger;
   readonly now?: () => Date;
+  /** Called for every drift correction a notice reports. */
+  readonly onDrift?: (kind: string) => void;
 }
 
 export class SecuredContentBucketReconciler implements Reconciler {
@@ -108,7 +110,10 @@ export class SecuredContentBucketReconciler implements Reconciler {
 
   #notify(object: KubeObject, notices: readonly Notice[]): void {
     const ref = referenceTo(object);
-    for (const notice of notices) this.#options.events.record(ref, notice.type, notice.reason, notice.message);
+    for (const notice of notices) {
+      this.#options.events.record(ref, notice.type, notice.reason, notice.message);
+      if (notice.drift !== undefined) this.#options.onDrift?.(notice.drift);
+    }
   }
 }
 

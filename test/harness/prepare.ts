@@ -4,6 +4,6 @@ import { ensureKubeBinaries } from "./binaries.ts";
 import { ensureMotoVenv } from "./moto.ts";
 
 const progress = (line: string): void => { console.log(`[harness] ${line}`); };
-const binaries = await ensureKubeBinaries(progress);
-const python = await ensureMotoVenv(progress);
+// The virtualenv mostly waits on downloads while the Go build keeps both cores busy, so they overlap.
+const [binaries, python] = await Promise.all([ensureKubeBinaries(progress), ensureMotoVenv(progress)]);
 progress(`ready: kube-apiserver/kubectl ${binaries.kubernetesVersion}, etcd, moto (${python})`);

@@ -1,0 +1,147 @@
+// The Origin Access Control step against the patched emulator: created once, found again by id or by name
+// with no writes, drift put back with IfMatch.
+import {
+  CloudFrontClient,
+  GetOriginAccessControlCommand,
+  ListOriginAccessControlsCommand,
+  UpdateOriginAccessControlCommand,
+  type OriginAccessControlConfig,
+} from "@aws-sdk/client-cloudfront";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
+import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
+import { originAccessControlName } from "../../../src/reconcile/naming.ts";
+import { ownerOf, type StepContext } from "../../../src/reconcile/steps/context.ts";
+import { ensureOriginAccessControl } from "../../../src/reconcile/steps/origin-access-control.ts";
+import { awsClientConfig, emulatorCredentials } from "../../harness/env.ts";
+
+const env = inject("harness");
+const calls: string[] = [];
+const isMutating = (operation: string) => !/^(Get|List|Head|Describe)/.test(operation);
+const emulatorVariables = { AWS_ENDPOINT_URL: env.awsEndpoint, AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey };
+const saved = Object.fromEntries(Object.keys(emulatorVariables).map((key) => [key, process.env[key]]));
+let aws: AwsClients;
+const raw = new CloudFrontClient(awsClientConfig(env));
+
+beforeAll(() => {
+  Object.assign(process.env, emulatorVariables);
+  aws = new AwsClients({ defaultRegion: "us-east-1", rateLimits: defaultRateLimits, observer: { onCall: (_service, operation) => calls.push(operation) } });
+});
+
+afterAll(() => {
+  aws.destroy();
+  raw.destroy();
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) Reflect.deleteProperty(process.env, key);
+    else process.env[key] = value;
+  }
+});
+
+function bucketResource(name: string): SecuredContentBucket {
+  const parsed = parseSecuredContentBucket({
+    metadata: { name, namespace: "learning", uid: `uid-${name}`, resourceVersion: "1", generation: 1 },
+    spec: {
+      bucket: { name: `${name}-content`, region: "us-east-1" },
+      auth: { userPoolId: "us-east-1_AbCdEf123", clientIds: ["client1"], requiredGroups: ["students"] },
+    },
+  });
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+function context(resource: SecuredContentBucket): StepContext {
+  const settings = { clusterName: "test", edgeFunctionRoleArn: "arn:aws:iam::123456789012:role/edge", jwksUrlTemplate: "", edgeRuntime: "nodejs22.x" };
+  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [] };
+}
+
+/** Runs the step and returns what it did, with the AWS operations it called. */
+async function run(ctx: StepContext, known: { id?: string }) {
+  const mark = calls.length;
+  const outcome = await ensureOriginAccessControl(ctx, known);
+  const made = calls.slice(mark);
+  return { outcome, calls: made, mutating: made.filter(isMutating) };
+}
+
+async function readOac(id: string) {
+  const read = await raw.send(new GetOriginAccessControlCommand({ Id: id }));
+  const config = read.OriginAccessControl?.OriginAccessControlConfig;
+  if (config === undefined || read.ETag === undefined) throw new Error(`the emulator returned no config for OAC ${id}`);
+  return { config, etag: read.ETag };
+}
+
+/** Someone changes the OAC in the console. */
+async function editByHand(id: string, changes: Partial<OriginAccessControlConfig>) {
+  const { config, etag } = await readOac(id);
+  await raw.send(new UpdateOriginAccessControlCommand({ Id: id, IfMatch: etag, OriginAccessControlConfig: { ...config, ...changes } }));
+}
+
+describe("ensureOriginAccessControl", () => {
+  it("creates an s3/sigv4/always OAC under the deterministic name, once", async () => {
+    const ctx = context(bucketResource("courses"));
+    const first = await run(ctx, {});
+    expect(first.mutating).toEqual(["CreateOriginAccessControl"]);
+    expect(first.outcome.condition).toMatchObject({ type: "OriginAccessReady", status: "True", reason: "InSync", observedGeneration: 1 });
+    expect(ctx.notices).toEqual([expect.objectContaining({ type: "Normal", reason: "OriginAccessControlCreated" })]);
+    expect((await readOac(first.outcome.value.id)).config).toEqual({
+      Name: originAccessControlName(ctx.owner),
+      Description: "SecuredContentBucket learning/courses",
+      OriginAccessControlOriginType: "s3",
+      SigningBehavior: "always",
+      SigningProtocol: "sigv4",
+    });
+  });
+
+  it("finds it again by name when status lost the id, with no writes", async () => {
+    const ctx = context(bucketResource("courses"));
+    const again = await run(ctx, {});
+    const listed = await raw.send(new ListOriginAccessControlsCommand({}));
+    const named = listed.OriginAccessControlList?.Items?.filter((oac) => oac.Name === originAccessControlName(ctx.owner));
+    expect(named?.map((oac) => oac.Id)).toEqual([again.outcome.value.id]);
+    expect(again.mutating).toEqual([]);
+    expect(again.calls).toEqual(["ListOriginAccessControls"]);
+    expect(ctx.notices).toEqual([]);
+  });
+
+  it("is one read and no write when in sync with the id from status", async () => {
+    const ctx = context(bucketResource("courses"));
+    const { outcome } = await run(ctx, {});
+    const inSync = await run(ctx, { id: outcome.value.id });
+    expect(inSync.calls).toEqual(["GetOriginAccessControl"]);
+    expect(inSync.outcome.value.id).toBe(outcome.value.id);
+  });
+
+  it("falls back to the name when the id in status is gone", async () => {
+    const ctx = context(bucketResource("courses"));
+    const { outcome } = await run(ctx, {});
+    const stale = await run(ctx, { id: "E0000000000000" });
+    expect(stale.outcome.value.id).toBe(outcome.value.id);
+    expect(stale.mutating).toEqual([]);
+  });
+
+  it("puts drifted signing settings and description back, with IfMatch", async () => {
+    const ctx = context(bucketResource("courses"));
+    const { id } = (await run(ctx, {})).outcome.value;
+    await editByHand(id, { SigningBehavior: "no-override", Description: "edited by hand" });
+    const corrected = await run(ctx, { id });
+    expect(corrected.calls).toEqual(["GetOriginAccessControl", "UpdateOriginAccessControl"]);
+    expect(ctx.notices).toEqual([expect.objectContaining({ type: "Warning", reason: "OriginAccessControlCorrected", drift: "origin-access-control" })]);
+    expect((await readOac(id)).config).toMatchObject({ SigningBehavior: "always", Description: "SecuredContentBucket learning/courses" });
+    expect((await run(context(bucketResource("courses")), { id })).mutating).toEqual([]);
+  });
+
+  it("corrects drift found by name too, reading the ETag first", async () => {
+    const ctx = context(bucketResource("courses"));
+    const { id } = (await run(ctx, {})).outcome.value;
+    await editByHand(id, { SigningBehavior: "never" });
+    const corrected = await run(ctx, {});
+    expect(corrected.calls).toEqual(["ListOriginAccessControls", "GetOriginAccessControl", "UpdateOriginAccessControl"]);
+    expect((await readOac(id)).config.SigningBehavior).toBe("always");
+  });
+
+  it("gives another resource its own OAC", async () => {
+    const courses = (await run(context(bucketResource("courses")), {})).outcome.value.id;
+    const videos = await run(context(bucketResource("videos")), {});
+    expect(videos.mutating).toEqual(["CreateOriginAccessControl"]);
+    expect(videos.outcome.value.id).not.toBe(courses);
+  });
+});

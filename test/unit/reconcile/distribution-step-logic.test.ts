@@ -1,0 +1,161 @@
+import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
+import { describe, expect, it } from "vitest";
+import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
+import {
+  changedOwnedFields,
+  desiredDistributionConfig,
+  distributionInputs,
+  managedCachePolicies,
+  withOwnedFields,
+} from "../../../src/reconcile/distribution-config.ts";
+import { distributionIdInMessage } from "../../../src/reconcile/steps/distribution.ts";
+import { desiredOriginAccessControl, driftedSettings } from "../../../src/reconcile/steps/origin-access-control.ts";
+
+function resource(distribution: Record<string, unknown> = {}): SecuredContentBucket {
+  const parsed = parseSecuredContentBucket({
+    metadata: { name: "courses", namespace: "learning", uid: "0b7e3c1a-1111-2222-3333-444455556666", resourceVersion: "1", generation: 1 },
+    spec: {
+      bucket: { name: "simple-aws-courses-content", region: "eu-west-1" },
+      auth: { userPoolId: "us-east-1_AbCdEf123", clientIds: ["abc123"], requiredGroups: ["students"] },
+      distribution,
+    },
+  });
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+const facts = {
+  originAccessControlId: "E2QWRUHAPOMQZL",
+  viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-learning-courses:3",
+};
+
+describe("distributionInputs", () => {
+  it("fills the spec's defaults: the uid as caller reference, <namespace>/<name> as comment, no logging", () => {
+    expect(distributionInputs(resource(), facts)).toEqual({
+      callerReference: "0b7e3c1a-1111-2222-3333-444455556666",
+      bucket: "simple-aws-courses-content",
+      bucketRegion: "eu-west-1",
+      ...facts,
+      priceClass: "PriceClass_100",
+      aliases: [],
+      acmCertificateArn: "",
+      webAclArn: "",
+      cachePolicy: "CachingOptimized",
+      compress: true,
+      logging: { bucket: "", prefix: "" },
+      comment: "learning/courses",
+      enabled: true,
+    });
+  });
+
+  it("names the log bucket by its global S3 domain, as CloudFront wants it, and passes the rest of the spec on", () => {
+    const inputs = distributionInputs(
+      resource({
+        priceClass: "PriceClass_All",
+        aliases: ["videos.example.com"],
+        acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+        webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/courses/0123",
+        cachePolicy: "CachingDisabled",
+        compress: false,
+        logging: { bucket: "courses-logs", prefix: "cloudfront/" },
+        comment: "Courses",
+      }),
+      facts,
+    );
+    expect(inputs.logging).toEqual({ bucket: "courses-logs.s3.amazonaws.com", prefix: "cloudfront/" });
+    expect(inputs).toMatchObject({ priceClass: "PriceClass_All", aliases: ["videos.example.com"], compress: false, comment: "Courses" });
+    expect(desiredDistributionConfig(inputs).DefaultCacheBehavior?.CachePolicyId).toBe(managedCachePolicies.CachingDisabled);
+    expect(desiredDistributionConfig(inputs).WebACLId).toBe("arn:aws:wafv2:us-east-1:123456789012:global/webacl/courses/0123");
+  });
+});
+
+describe("changedOwnedFields", () => {
+  const inputs = distributionInputs(resource(), facts);
+  const live = (): DistributionConfig => JSON.parse(JSON.stringify(desiredDistributionConfig(inputs))) as DistributionConfig;
+
+  it("is empty for what we created", () => {
+    expect(changedOwnedFields(live(), inputs)).toEqual([]);
+  });
+
+  it("names only the association when the function version moves", () => {
+    const next = { ...inputs, viewerRequestFunctionArn: facts.viewerRequestFunctionArn.replace(/:3$/, ":4") };
+    expect(changedOwnedFields(live(), next)).toEqual(["DefaultCacheBehavior.LambdaFunctionAssociations"]);
+  });
+
+  it("names each drifted field, in the origin, the behaviour and at the top", () => {
+    const drifted = live();
+    drifted.Comment = "changed by hand";
+    drifted.DefaultCacheBehavior = { ...drifted.DefaultCacheBehavior, ViewerProtocolPolicy: "allow-all" } as DistributionConfig["DefaultCacheBehavior"];
+    const origin = drifted.Origins?.Items?.[0];
+    if (origin) origin.OriginAccessControlId = "";
+    expect(changedOwnedFields(drifted, inputs).sort()).toEqual(["Comment", "DefaultCacheBehavior.ViewerProtocolPolicy", "Origin.OriginAccessControlId"]);
+    expect(changedOwnedFields(withOwnedFields(drifted, inputs), inputs)).toEqual([]);
+  });
+});
+
+describe("distributionIdInMessage", () => {
+  it("takes the id CloudFront puts at the end of DistributionAlreadyExists", () => {
+    const message =
+      "cloudfront:CreateDistributionWithTags failed with DistributionAlreadyExists: The caller reference that you are using to create a distribution is associated with another distribution. Already exists: E2QWRUHAPOMQZL";
+    expect(distributionIdInMessage(message)).toBe("E2QWRUHAPOMQZL");
+    expect(distributionIdInMessage(`${message}.`)).toBe("E2QWRUHAPOMQZL");
+  });
+
+  it("finds nothing in a message without an id", () => {
+    expect(distributionIdInMessage("The caller reference is associated with another distribution.")).toBeUndefined();
+  });
+});
+
+describe("origin access control settings", () => {
+  const owner = { cluster: "prod", namespace: "learning", name: "courses", uid: "0b7e3c1a" };
+  const desired = desiredOriginAccessControl(owner);
+
+  it("signs S3 requests always, with sigv4, under a deterministic name", () => {
+    expect(desired).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
+    expect(desired.Name).toBe(desiredOriginAccessControl({ ...owner, uid: "another-uid" }).Name);
+    expect(desired.Name.length).toBeLessThanOrEqual(64);
+  });
+
+  it("names the settings that drifted, and an absent description counts as empty", () => {
+    expect(driftedSettings(desired, desired)).toEqual([]);
+    expect(driftedSettings({ ...desired, SigningBehavior: "no-override", Description: "" }, desired)).toEqual(["Description", "SigningBehavior"]);
+    expect(driftedSettings({ ...desired, Description: "" }, { ...desired, Description: "" })).toEqual([]);
+  });
+});
+
+describe("owned fields as CloudFront returns them", () => {
+  const inputs = distributionInputs(resource(), facts);
+
+  it("ignores the certificate fields CloudFront derives for the default certificate", () => {
+    const live = desiredDistributionConfig(inputs);
+    live.ViewerCertificate = {
+      CloudFrontDefaultCertificate: true,
+      IAMCertificateId: "",
+      ACMCertificateArn: "",
+      SSLSupportMethod: "vip",
+      MinimumProtocolVersion: "TLSv1",
+      Certificate: "",
+      CertificateSource: "cloudfront",
+    };
+    expect(changedOwnedFields(live, inputs)).toEqual([]);
+  });
+
+  it("compares an ACM certificate by ARN, support method and protocol version", () => {
+    const certificate = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const withAlias = { ...inputs, aliases: ["videos.example.com"], acmCertificateArn: certificate };
+    const live = desiredDistributionConfig(withAlias);
+    live.ViewerCertificate = { ...live.ViewerCertificate, Certificate: certificate, CertificateSource: "acm" };
+    expect(changedOwnedFields(live, withAlias)).toEqual([]);
+    expect(changedOwnedFields(live, { ...withAlias, acmCertificateArn: `${certificate}-new` })).toEqual(["ViewerCertificate"]);
+  });
+
+  it("drops legacy ForwardedValues when it puts the cache policy back, since CloudFront refuses both", () => {
+    const live = desiredDistributionConfig(inputs);
+    const legacy = { ...live.DefaultCacheBehavior, CachePolicyId: undefined, ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } } };
+    live.DefaultCacheBehavior = legacy as DistributionConfig["DefaultCacheBehavior"];
+    expect(changedOwnedFields(live, inputs)).toEqual(["DefaultCacheBehavior.CachePolicyId"]);
+    const corrected = withOwnedFields(live, inputs).DefaultCacheBehavior;
+    expect(corrected?.CachePolicyId).toBe(managedCachePolicies.CachingOptimized);
+    expect(corrected).not.toHaveProperty("ForwardedValues");
+  });
+});
