@@ -49,6 +49,7 @@ lint: $(DEPS) ## Lint everything
 
 build: $(DEPS) ## Compile the operator to dist/
 	$(BIN)/tsc -p tsconfig.build.json
+	node tools/build-edge-bundle.ts
 
 edge-package: $(DEPS) ## Package the edge function: make edge-package CONFIG=<config.json> OUT=<zip>
 	@test -n "$(CONFIG)" -a -n "$(OUT)" || { echo "usage: make edge-package CONFIG=<config.json> OUT=<file.zip>"; exit 2; }

@@ -46,6 +46,8 @@ export const operatorConfigSchema = z.object({
     .string()
     .regex(/^nodejs(2[2-9]|[3-9]\d)\.x$/, "must be nodejs22.x or newer")
     .default("nodejs22.x"),
+  /** A handler bundle built at image build time (`make build` writes dist/edge-auth/index.mjs). */
+  EDGE_BUNDLE_PATH: z.string().optional(),
   /** Path-style S3 addressing, for emulators without virtual-host DNS; never needed on AWS. */
   AWS_S3_FORCE_PATH_STYLE: z
     .enum(["true", "false", ""])

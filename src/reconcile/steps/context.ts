@@ -15,6 +15,11 @@ export interface OperatorSettings {
   readonly jwksUrlTemplate: string;
   /** Lambda runtime of edge functions, nodejs22.x or newer. */
   readonly edgeRuntime: string;
+  /**
+   * The handler bundle built at image build time; without it the bundle is built with esbuild on first use
+   * (development and tests).
+   */
+  readonly prebuiltEdgeBundle?: () => Promise<Uint8Array>;
 }
 
 export interface StepContext {

@@ -1,0 +1,38 @@
+// The edge function's config.json for a SecuredContentBucket: a pure function of the spec and the pool's keys,
+// checked with the edge packager's own schema, so what the operator bakes is exactly what the function reads.
+import { parseEdgeConfig, type ValidatedEdgeConfig } from "../../edge-auth/package/config-schema.ts";
+import type { SecuredContentBucket } from "../api/index.ts";
+import { type BakedJwks, userPoolRegion } from "./jwks.ts";
+
+/** How far token times may be off: the DESIGN default, generous for clock skew at the edge. */
+export const clockToleranceSeconds = 30;
+
+/** The `iss` of the pool's tokens, in the form AWS issues them (independent of where the JWKS is fetched). */
+export function cognitoIssuer(userPoolId: string): string {
+  return `https://cognito-idp.${userPoolRegion(userPoolId)}.amazonaws.com/${userPoolId}`;
+}
+
+/** Lists the spec treats as sets, and the JWKS, in one canonical order: reordering them must not publish a version. */
+function sorted<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+const canonicalTokenSources = ["authorizationHeader", "cookie"] as const;
+
+/**
+ * config.json for the resource. Throws the packager's EdgeConfigError, listing every bad field, when the spec
+ * and keys do not make a valid config (the API's own validation should make that impossible).
+ */
+export function desiredEdgeConfig(resource: SecuredContentBucket, jwks: BakedJwks, jwksUri: string): ValidatedEdgeConfig {
+  const { auth } = resource.spec;
+  return parseEdgeConfig({
+    issuer: cognitoIssuer(auth.userPoolId),
+    clientIds: sorted(auth.clientIds, (id) => id),
+    requiredGroups: sorted(auth.requiredGroups, (group) => group),
+    tokenUse: auth.tokenUse,
+    tokenSources: canonicalTokenSources.filter((source) => auth.tokenSources.includes(source)),
+    jwks: { keys: sorted(jwks.keys, (key) => key.kid).map((key) => ({ ...key })) },
+    jwksUri,
+    clockToleranceSeconds,
+  });
+}

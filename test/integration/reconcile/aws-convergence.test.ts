@@ -1,0 +1,237 @@
+// The whole operator against the real kube-apiserver and the patched emulator: the article's procedure,
+// applied by one SecuredContentBucket, kept in place against drift, and undone on deletion.
+import { GetDistributionCommand, CloudFrontClient, GetOriginAccessControlCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
+import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetObjectCommand, GetPublicAccessBlockCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
+import { seedUserPool } from "../../harness/cognito.ts";
+import { awsClientConfig } from "../../harness/env.ts";
+import { kubectl } from "../../harness/kubectl.ts";
+import { waitFor } from "../../harness/wait.ts";
+import { installCrd } from "../api/kube.ts";
+import { isMutating, startTestOperator, useEmulator, type TestOperator } from "./operator.ts";
+
+const namespace = "convergence";
+const otherNamespace = "convergence-rival";
+const bucket = "simple-aws-courses-content";
+const exposureResyncMs = 2_000;
+
+interface StoredScb {
+  metadata: { generation: number };
+  status: {
+    observedGeneration: number;
+    url: string;
+    originAccessControlId: string;
+    distribution: { id: string; arn: string; domainName: string; status: string };
+    edgeFunction: { name: string; arn: string; version: string; codeSha256: string };
+    conditions: { type: string; status: string; reason: string; message: string }[];
+  };
+}
+
+describe("SecuredContentBucket against AWS (emulated)", () => {
+  const env = inject("harness");
+  const s3 = new S3Client(awsClientConfig(env));
+  const cloudFront = new CloudFrontClient(awsClientConfig(env));
+  const lambda = new LambdaClient(awsClientConfig(env));
+  let operator: TestOperator;
+  let restoreEnv: () => void;
+  let clientId: string;
+  let userPoolId: string;
+
+  async function scb(name: string, ns = namespace): Promise<StoredScb> {
+    return JSON.parse(await kubectl(env, ["get", "-n", ns, `scb/${name}`, "-o", "json"])) as StoredScb;
+  }
+
+  function manifest(name: string, ns: string, groups: readonly string[]): string {
+    return JSON.stringify({
+      apiVersion: "securedcontent.io/v1alpha1",
+      kind: "SecuredContentBucket",
+      metadata: { name, namespace: ns },
+      spec: {
+        bucket: { name: bucket, region: "us-east-1" },
+        auth: { userPoolId, clientIds: [clientId], requiredGroups: groups },
+        export: { configMapName: `${name}-content` },
+      },
+    });
+  }
+
+  beforeAll(async () => {
+    restoreEnv = useEmulator(env);
+    await installCrd(env);
+    await kubectl(env, ["create", "namespace", namespace]);
+    await kubectl(env, ["create", "namespace", otherNamespace]);
+    const pool = await seedUserPool(env, { poolName: "courses", groups: ["paid-students", "staff"], users: [] });
+    clientId = pool.clientId;
+    userPoolId = pool.userPoolId;
+    const edgeRoleArn = await createEdgeRole(env);
+    await createPublicContentBucket(env, bucket, [{ key: "videos/lesson-1.mp4", body: "not really a video", contentType: "video/mp4" }]);
+    operator = await startTestOperator(env, { edgeRoleArn, exposureResyncMs, fullResyncMs: 60_000, deployingRequeueMs: 1_000 });
+  });
+
+  afterAll(async () => {
+    await operator.stop();
+    restoreEnv();
+  });
+
+  it("applies the article's procedure and reports Ready, passing through Reconciling while CloudFront deploys", async () => {
+    await kubectl(env, ["apply", "-f", "-"], { input: manifest("courses", namespace, ["paid-students"]) });
+    const seen = await waitFor(
+      async () => {
+        const stored: Partial<StoredScb> = await scb("courses");
+        const reconciling = stored.status?.conditions.find((c) => c.type === "Reconciling");
+        return reconciling?.status === "True" ? reconciling : undefined;
+      },
+      { what: "Reconciling=True while the distribution deploys", timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(seen.reason).toBe("Deploying");
+    await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/courses", "--timeout=60s"]);
+  });
+
+  it("makes the bucket private: Block Public Access on, the public statement replaced by the CloudFront grant, claimed", async () => {
+    const { status } = await scb("courses");
+    // 1. The bucket is private: Block Public Access on, the public statement gone, only CloudFront may read.
+    const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    expect(block.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "{}") as { Statement: Record<string, unknown>[] };
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0]).toMatchObject({
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Condition: { StringEquals: { "AWS:SourceArn": status.distribution.arn } },
+    });
+    expect((await fetch(`${env.awsEndpoint}/${bucket}/videos/lesson-1.mp4`)).status).toBe(403);
+    const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet ?? [];
+    expect(tags).toContainEqual({ Key: "securedcontent.io/owner", Value: `test/${namespace}/courses` });
+
+  });
+
+  it("puts CloudFront with an origin access control and the edge function in front, and exports the address", async () => {
+    const { status } = await scb("courses");
+    // 2. The origin access control, and a distribution that uses it, with the edge function on viewer requests.
+    const oac = await cloudFront.send(new GetOriginAccessControlCommand({ Id: status.originAccessControlId }));
+    expect(oac.OriginAccessControl?.OriginAccessControlConfig).toMatchObject({ SigningProtocol: "sigv4", SigningBehavior: "always", OriginAccessControlOriginType: "s3" });
+    const distribution = (await cloudFront.send(new GetDistributionCommand({ Id: status.distribution.id }))).Distribution;
+    const config = distribution?.DistributionConfig;
+    expect(config?.Origins?.Items?.[0]).toMatchObject({
+      DomainName: `${bucket}.s3.us-east-1.amazonaws.com`,
+      OriginAccessControlId: status.originAccessControlId,
+      S3OriginConfig: { OriginAccessIdentity: "" },
+    });
+    expect(config?.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe("redirect-to-https");
+    expect(config?.DefaultCacheBehavior?.LambdaFunctionAssociations?.Items).toEqual([
+      expect.objectContaining({ EventType: "viewer-request", LambdaFunctionARN: `${status.edgeFunction.arn}:${status.edgeFunction.version}` }),
+    ]);
+    const distributionTags = await cloudFront.send(new ListTagsForResourceCommand({ Resource: status.distribution.arn }));
+    expect(distributionTags.Tags?.Items).toContainEqual({ Key: "securedcontent.io/uid", Value: expect.any(String) as string });
+
+    // 3. The function, in us-east-1, with the deployed code's hash in status.
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: status.edgeFunction.name }));
+    expect(fn.Configuration).toMatchObject({ Runtime: "nodejs22.x", Handler: "index.handler", MemorySize: 128, Timeout: 5, CodeSha256: status.edgeFunction.codeSha256 });
+    expect(fn.Configuration?.Environment?.Variables ?? {}).toEqual({});
+
+    // 4. The address, for the Content Delivery service.
+    expect(status.url).toBe(`https://${status.distribution.domainName}`);
+    const exported = await kubectl(env, ["get", "configmap", "-n", namespace, "courses-content", "-o", "jsonpath={.data.url}"]);
+    expect(exported).toBe(status.url);
+  });
+
+  it("makes zero mutating AWS calls for an in-sync resource, on an exposure pass and on a full pass", async () => {
+    const key = `${namespace}/courses`;
+    const runOnce = async (): Promise<readonly { operation: string }[]> => {
+      const seen = operator.reconciles.length;
+      operator.manager.controller.queue.add(key);
+      const record = await waitFor(() => operator.reconciles.slice(seen).find((r) => r.key === key), { what: "a reconcile", timeoutMs: 20_000, intervalMs: 50 });
+      return record.calls;
+    };
+    const exposure = await runOnce();
+    expect(exposure.filter((c) => isMutating(c.operation))).toEqual([]);
+    expect(exposure.length).toBeLessThanOrEqual(4);
+    operator.advanceClock(120_000);
+    const full = await runOnce();
+    expect(full.filter((c) => isMutating(c.operation))).toEqual([]);
+  });
+
+  it("reverts Block Public Access switched off and a public statement added by hand, within one exposure interval", async () => {
+    const driftBefore = operator.metrics.driftCorrections.get({ kind: "public-policy-statement" });
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false } }));
+    const current = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "{}") as { Statement: unknown[] };
+    const leak = { Sid: "Oops", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ ...current, Statement: [...current.Statement, leak] }) }));
+    expect((await fetch(`${env.awsEndpoint}/${bucket}/videos/lesson-1.mp4`)).status).toBe(200);
+    const drifted = Date.now();
+
+    await waitFor(
+      async () => {
+        const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+        const policy = (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "";
+        return block.PublicAccessBlockConfiguration?.RestrictPublicBuckets === true && !policy.includes("Oops") ? true : undefined;
+      },
+      { what: "exposure drift to be reverted", timeoutMs: exposureResyncMs * 3, intervalMs: 100 },
+    );
+    expect(Date.now() - drifted).toBeLessThan(exposureResyncMs + 1_500);
+    expect((await fetch(`${env.awsEndpoint}/${bucket}/videos/lesson-1.mp4`)).status).toBe(403);
+    expect(operator.metrics.driftCorrections.get({ kind: "public-policy-statement" })).toBe(driftBefore + 1);
+    await waitFor(
+      async () => {
+        const reasons = await kubectl(env, ["get", "events", "-n", namespace, "--field-selector", "involvedObject.name=courses", "-o", "jsonpath={.items[*].reason}"]);
+        return reasons.includes("PublicStatementRemoved") && reasons.includes("BlockPublicAccessRestored") ? true : undefined;
+      },
+      { what: "Events for both corrections", timeoutMs: 10_000 },
+    );
+  });
+
+  it("publishes a new function version and updates the distribution when the required group changes", async () => {
+    const before = (await scb("courses")).status;
+    await kubectl(env, ["patch", "-n", namespace, "scb/courses", "--type=merge", "-p", JSON.stringify({ spec: { auth: { requiredGroups: ["paid-students", "staff"] } } })]);
+    await waitFor(
+      async () => {
+        const current = await scb("courses");
+        const ready = current.status.conditions.find((c) => c.type === "Ready");
+        return current.status.observedGeneration === current.metadata.generation && ready?.status === "True" ? current : undefined;
+      },
+      { what: "Ready for the new generation", timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const after = (await scb("courses")).status;
+    expect(Number(after.edgeFunction.version)).toBeGreaterThan(Number(before.edgeFunction.version));
+    expect(after.edgeFunction.codeSha256).not.toBe(before.edgeFunction.codeSha256);
+    const config = (await cloudFront.send(new GetDistributionCommand({ Id: after.distribution.id }))).Distribution?.DistributionConfig;
+    expect(config?.DefaultCacheBehavior?.LambdaFunctionAssociations?.Items?.[0]?.LambdaFunctionARN).toBe(`${after.edgeFunction.arn}:${after.edgeFunction.version}`);
+    expect(after.distribution.id).toBe(before.distribution.id);
+  });
+
+  it("refuses a bucket claimed by a resource in another namespace, and leaves the owner untouched", async () => {
+    const ownerBefore = await scb("courses");
+    const callsBefore = operator.calls.mark();
+    await kubectl(env, ["apply", "-f", "-"], { input: manifest("rival", otherNamespace, ["staff"]) });
+    await kubectl(env, ["wait", "-n", otherNamespace, "--for=condition=Stalled", "scb/rival", "--timeout=30s"]);
+    const stalled = (await scb("rival", otherNamespace)).status.conditions.find((c) => c.type === "Stalled");
+    expect(stalled?.reason).toBe("OwnershipConflict");
+    expect(stalled?.message).toContain(`test/${namespace}/courses`);
+    const rivalWrites = operator.calls.since(callsBefore).filter((c) => isMutating(c.operation));
+    expect(rivalWrites).toEqual([]);
+    expect((await scb("courses")).status.distribution).toEqual(ownerBefore.status.distribution);
+    await kubectl(env, ["delete", "-n", otherNamespace, "scb/rival", "--timeout=30s"]);
+    const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet ?? [];
+    expect(tags).toContainEqual({ Key: "securedcontent.io/owner", Value: `test/${namespace}/courses` });
+  });
+
+  it("deletes cleanly: distribution disabled then deleted, OAC deleted, function marked, statement and claim removed, bucket kept private", async () => {
+    const { status } = await scb("courses");
+    await kubectl(env, ["delete", "-n", namespace, "scb/courses", "--wait=false"]);
+    await kubectl(env, ["wait", "-n", namespace, "--for=delete", "scb/courses", "--timeout=90s"]);
+
+    const listed = await cloudFront.send(new ListDistributionsCommand({}));
+    expect(listed.DistributionList?.Items ?? []).toEqual([]);
+    await expect(cloudFront.send(new GetOriginAccessControlCommand({ Id: status.originAccessControlId }))).rejects.toMatchObject({ name: "NoSuchOriginAccessControl" });
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: status.edgeFunction.name }));
+    expect(Object.keys(fn.Tags ?? {})).toContain("securedcontent.io/pending-deletion");
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: "NoSuchBucketPolicy" });
+    const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).catch(() => ({ TagSet: [] }))).TagSet ?? [];
+    expect(tags.find((t) => t.Key === "securedcontent.io/owner")).toBeUndefined();
+    const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    expect(block.PublicAccessBlockConfiguration?.RestrictPublicBuckets).toBe(true);
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "videos/lesson-1.mp4" }));
+    expect(await object.Body?.transformToString()).toBe("not really a video");
+  });
+});
