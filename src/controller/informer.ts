@@ -6,6 +6,7 @@
 // initializes, 5xx, the API server restarting) is retried with jittered backoff; the informer never gives up.
 import type { Logger } from "pino";
 import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
 import { isGone } from "../k8s/errors.ts";
 import { kubeObjectSchema, objectKey, objectListSchema, statusSchema, watchEventSchema, type KubeObject } from "../k8s/objects.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
@@ -29,6 +30,8 @@ export interface InformerOptions {
 }
 
 type WatchOutcome = "closed" | "gone";
+
+const bookmarkSchema = z.object({ metadata: z.object({ resourceVersion: z.string() }) });
 
 const defaultInformerBackoff: BackoffPolicy = { baseMs: 500, maxMs: 30_000, jitter: 0.5 };
 
@@ -184,9 +187,13 @@ export class Informer {
       if (status.code === 410) return "gone";
       throw new Error(`watch error ${String(status.code)} ${status.reason ?? ""}: ${status.message ?? ""}`);
     }
+    if (event.type === "BOOKMARK") {
+      // A bookmark carries only the resourceVersion to resume from, not a whole object.
+      this.#resourceVersion = bookmarkSchema.parse(event.object).metadata.resourceVersion;
+      return undefined;
+    }
     const object = kubeObjectSchema.parse(event.object);
     this.#resourceVersion = object.metadata.resourceVersion;
-    if (event.type === "BOOKMARK") return undefined;
     const key = objectKey(object.metadata);
     if (event.type === "DELETED") {
       this.#cache.delete(key);
