@@ -67,7 +67,8 @@ harness: $(DEPS) ## Build or fetch the test binaries and the moto virtualenv (ca
 up: $(DEPS) harness ## Start the local control plane and AWS emulator in the foreground (Ctrl-C stops)
 	node test/harness/up.ts
 
-dev: up ## Run the whole thing locally
+dev: $(DEPS) harness ## Run the whole thing locally: environment, demo data, operator, example resource
+	node test/harness/dev.ts
 
 clean: ## Remove build output and local state (not the per-machine cache)
 	rm -rf dist .dev coverage node_modules
