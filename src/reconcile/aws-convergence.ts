@@ -7,6 +7,7 @@ import type { AwsClients } from "../aws/clients.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import type { CleanupResult, Convergence, ConvergenceResult } from "./convergence.ts";
+import { asReconcileError } from "./errors.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy } from "./steps/bucket-exposure.ts";
 import { claimBucket } from "./steps/claim.ts";
 import { inSync, ownerOf, type OperatorSettings, type StepContext } from "./steps/context.ts";
@@ -42,6 +43,23 @@ export class AwsConvergence implements Convergence {
   }
 
   async converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
+    try {
+      return await this.#converge(resource, signal);
+    } catch (error) {
+      throw asReconcileError(error);
+    }
+  }
+
+  async cleanUp(resource: SecuredContentBucket, signal: AbortSignal): Promise<CleanupResult> {
+    this.#lastFull.delete(`${resource.metadata.namespace}/${resource.metadata.name}`);
+    try {
+      return await this.#options.cleanUp(this.#context(resource, signal));
+    } catch (error) {
+      throw asReconcileError(error);
+    }
+  }
+
+  async #converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
     const ctx = this.#context(resource, signal);
     await claimBucket(ctx);
     const arn = resource.status?.distribution?.arn;
@@ -54,11 +72,6 @@ export class AwsConvergence implements Convergence {
       this.#lastFull.delete(key);
     }
     return result;
-  }
-
-  cleanUp(resource: SecuredContentBucket, signal: AbortSignal): Promise<CleanupResult> {
-    this.#lastFull.delete(`${resource.metadata.namespace}/${resource.metadata.name}`);
-    return this.#options.cleanUp(this.#context(resource, signal));
   }
 
   #context(resource: SecuredContentBucket, signal: AbortSignal): StepContext {

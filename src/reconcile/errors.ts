@@ -1,4 +1,5 @@
 // Reconcile failures a human must resolve. Each is terminal (no retry storm) and names the condition reason.
+import { AwsError } from "../aws/errors.ts";
 import { TerminalError } from "../controller/reconciler.ts";
 
 export class OwnershipConflictError extends TerminalError {
@@ -23,4 +24,15 @@ export class AccessDeniedError extends TerminalError {
     super("AccessDenied", `access denied for ${action}: ${detail}`);
     this.name = "AccessDeniedError";
   }
+}
+
+/**
+ * AWS's AccessDenied is not fixed by retrying: it becomes a terminal AccessDeniedError naming the IAM action
+ * (service:Operation). Everything else passes through unchanged.
+ */
+export function asReconcileError(error: unknown): unknown {
+  if (error instanceof AwsError && error.code === "AccessDenied") {
+    return new AccessDeniedError(`${error.service}:${error.operation}`, error.message);
+  }
+  return error;
 }
