@@ -40,6 +40,8 @@ export const operatorConfigSchema = z.object({
   EXPOSURE_RESYNC_SECONDS: seconds(60),
   FULL_RESYNC_SECONDS: seconds(600),
   DEPLOYING_REQUEUE_SECONDS: seconds(30),
+  /** How often the leader looks for edge functions marked for deletion (each retried with its own backoff). */
+  SWEEP_INTERVAL_SECONDS: seconds(300),
   MAX_CONCURRENT_RECONCILES: z.coerce.number().int().min(1).max(64).default(4),
   LEADER_ELECTION: leaderElectionSchema,
   EDGE_FUNCTION_RUNTIME: z

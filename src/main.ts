@@ -14,6 +14,8 @@ import { KubeRestClient } from "./k8s/rest-client.ts";
 import { createLogger } from "./log.ts";
 import { AwsConvergence } from "./reconcile/aws-convergence.ts";
 import { cleanUpAws } from "./reconcile/cleanup.ts";
+import { EdgeFunctionSweeper } from "./reconcile/edge-function-sweeper.ts";
+import { tagKeys } from "./reconcile/naming.ts";
 import { createOperatorMetrics } from "./reconcile/operator-metrics.ts";
 import { SecuredContentBucketReconciler } from "./reconcile/secured-content-bucket-reconciler.ts";
 
@@ -71,6 +73,23 @@ async function main(): Promise<void> {
     log,
     onDrift: (kind) => { operatorMetrics.driftCorrections.inc({ kind }); },
   });
+  const sweeper = new EdgeFunctionSweeper({
+    aws,
+    clusterName: config.CLUSTER_NAME,
+    log,
+    onDeleted: (name, tags) => {
+      operatorMetrics.edgeFunctionsDeleted.inc();
+      const namespace = tags[tagKeys.namespace];
+      const owner = tags[tagKeys.name];
+      if (namespace === undefined || owner === undefined) return;
+      events.record(
+        { apiVersion: securedContentBucketResource.apiVersion, kind: securedContentBucketResource.kind, namespace, name: owner, uid: tags[tagKeys.uid] ?? "" },
+        "Normal",
+        "EdgeFunctionDeleted",
+        `deleted edge function ${name} once CloudFront released its replicas`,
+      );
+    },
+  });
   const watchNamespace = config.WATCH_NAMESPACE === "" ? undefined : config.WATCH_NAMESPACE;
   const manager = new Manager({
     client: kube,
@@ -83,6 +102,7 @@ async function main(): Promise<void> {
     log,
     shutdownGraceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
     health: config.METRICS_ADDRESS,
+    whileLeading: [(signal) => sweeper.run(config.SWEEP_INTERVAL_SECONDS * 1000, signal)],
     ...(config.LEADER_ELECTION === undefined ? {} : { leaderElection: { ...config.LEADER_ELECTION, identity } }),
   });
 

@@ -39,6 +39,8 @@ export interface ManagerOptions {
   readonly log: Logger;
   readonly shutdownGraceMs: number;
   readonly backoff?: BackoffPolicy;
+  /** Background loops that run only on the leader (e.g. a sweeper); they end when their signal aborts. */
+  readonly whileLeading?: readonly ((signal: AbortSignal) => Promise<void>)[];
   /** Called when leadership is lost while running; the default exits the process so it restarts clean. */
   readonly onLostLeadership?: () => void;
 }
@@ -52,6 +54,7 @@ export class Manager {
   readonly #timers: NodeJS.Timeout[] = [];
   #health: HealthServer | undefined;
   #leading: Promise<void> | undefined;
+  #background: Promise<void>[] = [];
 
   constructor(options: ManagerOptions) {
     this.#options = options;
@@ -118,6 +121,7 @@ export class Manager {
     for (const timer of this.#timers) clearInterval(timer);
     await this.controller.stop(this.#options.shutdownGraceMs);
     await this.#leading;
+    await Promise.allSettled(this.#background);
     await this.informer.stop();
     await this.#elector?.release();
     await this.#health?.close();
@@ -130,6 +134,7 @@ export class Manager {
     await this.informer.waitForSync();
     if (stopped()) return;
     this.controller.start();
+    this.#background = (this.#options.whileLeading ?? []).map((loop) => loop(signal));
     for (const interval of this.#options.resyncIntervalsMs) {
       const timer = setInterval(() => {
         for (const key of this.informer.keys()) this.controller.queue.add(key);

@@ -6,6 +6,7 @@ export interface OperatorMetrics {
   readonly awsCalls: Counter;
   readonly awsCallDuration: Histogram;
   readonly driftCorrections: Counter;
+  readonly edgeFunctionsDeleted: Counter;
   recordAwsCall(service: string, operation: string, outcome: string, seconds: number): void;
 }
 
@@ -13,7 +14,9 @@ export function createOperatorMetrics(registry: Registry): OperatorMetrics {
   const awsCalls = registry.counter("securedcontent_aws_calls_total", "AWS API calls by service, operation and outcome");
   const awsCallDuration = registry.histogram("securedcontent_aws_call_duration_seconds", "AWS API call latency by service", durationBuckets);
   const driftCorrections = registry.counter("securedcontent_drift_corrections_total", "Corrections of drift in AWS, by kind");
+  const edgeFunctionsDeleted = registry.counter("securedcontent_edge_functions_deleted_total", "Edge functions the sweeper deleted after their resource was gone");
   return {
+    edgeFunctionsDeleted,
     awsCalls,
     awsCallDuration,
     driftCorrections,
