@@ -38,6 +38,7 @@ export interface ReconcileRecord {
 
 export interface TestOperator {
   readonly manager: Manager;
+  readonly aws: AwsClients;
   readonly calls: CallLog;
   readonly reconciles: ReconcileRecord[];
   readonly metrics: OperatorMetrics;
@@ -139,6 +140,7 @@ export async function startTestOperator(env: HarnessEnv, options: TestOperatorOp
   await manager.start();
   return {
     manager,
+    aws,
     calls,
     reconciles,
     metrics,
