@@ -1,7 +1,8 @@
 // Crash safety of the create path: the operator dies right after each mutating AWS call in turn, before it
 // could record anything; a fresh operator then converges to exactly one of each AWS resource.
 import { CloudFrontClient, ListDistributionsCommand, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
-import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
 import { seedUserPool, type SeededPool } from "../../harness/cognito.ts";
@@ -46,10 +47,11 @@ function crashAfter(operator: TestOperator, allowed: number): { hasCrashed: () =
   return { hasCrashed: () => refused > 0 };
 }
 
-describe("crash safety (create path)", () => {
+describe("crash safety", () => {
   const env = inject("harness");
   const cloudFront = new CloudFrontClient(awsClientConfig(env));
   const lambda = new LambdaClient(awsClientConfig(env));
+  const s3 = new S3Client(awsClientConfig(env));
   let restoreEnv: () => void;
   let edgeRoleArn: string;
   let pool: SeededPool;
@@ -121,5 +123,42 @@ describe("crash safety (create path)", () => {
       }
       expect({ crashAt, ...(await countFor(name, bucket)) }).toEqual({ crashAt, distributions: 1, oacs: 1, functions: 1 });
     }
-  });
+  }, 300_000);
+
+  it("finishes deleting after a crash at every mutating call of the delete path, leaving nothing behind", async () => {
+    const reference = await startTestOperator(env, operatorOptions());
+    await apply("delete-reference", "delete-reference");
+    await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/delete-reference", "--timeout=60s"]);
+    const before = reference.calls.mark();
+    await kubectl(env, ["delete", "-n", namespace, "scb/delete-reference", "--timeout=60s"]);
+    const mutatingCalls = reference.calls.since(before).filter((c) => isMutating(c.operation)).length;
+    await reference.stop();
+    expect(mutatingCalls).toBeGreaterThanOrEqual(5); // disable, delete distribution, delete OAC, mark function, policy, claim
+
+    for (let crashAt = 1; crashAt <= mutatingCalls; crashAt += 1) {
+      const name = `delete-${crashAt}`;
+      const bucket = `delete-bucket-${crashAt}`;
+      const setup = await startTestOperator(env, operatorOptions());
+      await apply(name, bucket);
+      await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", `scb/${name}`, "--timeout=60s"]);
+      const functionName = (await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.status.edgeFunction.name}"])).trim();
+      const crash = crashAfter(setup, crashAt);
+      await kubectl(env, ["delete", "-n", namespace, `scb/${name}`, "--wait=false"]);
+      // After the last call nothing else reaches AWS: the deletion may simply finish before it can crash.
+      const gone = async (): Promise<boolean> => !(await kubectl(env, ["get", "scb", "-n", namespace, "-o", "name"])).includes(`/${name}\n`);
+      await waitFor(async () => (crash.hasCrashed() || (await gone()) ? true : undefined), { what: `the crash after delete call ${crashAt}`, timeoutMs: 30_000, intervalMs: 100 });
+      await setup.stop();
+
+      const fresh = await startTestOperator(env, operatorOptions());
+      try {
+        await kubectl(env, ["wait", "-n", namespace, "--for=delete", `scb/${name}`, "--timeout=60s"]);
+      } finally {
+        await fresh.stop();
+      }
+      expect({ crashAt, ...(await countFor(name, bucket)) }).toEqual({ crashAt, distributions: 0, oacs: 0, functions: 1 });
+      const tags = (await lambda.send(new GetFunctionCommand({ FunctionName: functionName }))).Tags ?? {};
+      expect(Object.keys(tags)).toContain("securedcontent.io/pending-deletion");
+      await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: "NoSuchBucketPolicy" });
+    }
+  }, 300_000);
 });
