@@ -9,6 +9,7 @@ import { seedUserPool } from "../../harness/cognito.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
+import { iamActionsFor, operatorPolicyActions } from "../../support/iam-actions.ts";
 import { installCrd } from "../api/kube.ts";
 import { isMutating, startTestOperator, useEmulator, type TestOperator } from "./operator.ts";
 
@@ -233,5 +234,12 @@ describe("SecuredContentBucket against AWS (emulated)", () => {
     expect(block.PublicAccessBlockConfiguration?.RestrictPublicBuckets).toBe(true);
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "videos/lesson-1.mp4" }));
     expect(await object.Body?.transformToString()).toBe("not really a video");
+  });
+
+  it("used only AWS actions that deploy/iam/operator-policy.json grants, across this whole lifecycle", () => {
+    const granted = operatorPolicyActions();
+    const used = new Set(operator.calls.calls.flatMap((c) => iamActionsFor(c.service, c.operation)));
+    expect(used.size).toBeGreaterThan(15);
+    expect([...used].filter((action) => !granted.has(action)).sort()).toEqual([]);
   });
 });

@@ -1,0 +1,50 @@
+// deploy/iam/operator-policy.json grants exactly what the operator's code sends, and nothing else.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../../harness/paths.ts";
+import { iamActionsFor, impliedActions, operatorPolicyActions } from "../../support/iam-actions.ts";
+
+const clientService: Readonly<Record<string, string>> = {
+  "@aws-sdk/client-s3": "s3",
+  "@aws-sdk/client-cloudfront": "cloudfront",
+  "@aws-sdk/client-lambda": "lambda",
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** Every `new XCommand(` in src/, attributed to the SDK client package it is imported from. */
+function operationsInSource(): Set<string> {
+  const operations = new Set<string>();
+  for (const file of sourceFiles(join(repoRoot, "src"))) {
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"(@aws-sdk\/client-[a-z0-9-]+)"/g)) {
+      const service = clientService[match[2] ?? ""];
+      if (service === undefined) continue;
+      for (const name of (match[1] ?? "").split(",").map((n) => n.trim())) {
+        const command = /^(\w+)Command$/.exec(name);
+        if (command?.[1] !== undefined && text.includes(`new ${name}(`)) operations.add(`${service}:${command[1]}`);
+      }
+    }
+  }
+  return operations;
+}
+
+describe("the operator's IAM policy", () => {
+  it("allows every operation the code sends, and grants nothing the code does not use", () => {
+    const needed = new Set([...operationsInSource()].flatMap((op) => {
+      const [service = "", operation = ""] = op.split(":");
+      return iamActionsFor(service, operation);
+    }));
+    for (const action of impliedActions) needed.add(action);
+    const granted = operatorPolicyActions();
+    expect([...needed].filter((a) => !granted.has(a)).sort()).toEqual([]);
+    expect([...granted].filter((a) => !needed.has(a)).sort()).toEqual([]);
+    expect(needed.size).toBeGreaterThan(25);
+  });
+});
