@@ -4,13 +4,11 @@ import { CloudFrontClient, ListDistributionsCommand, ListOriginAccessControlsCom
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
-import { seedUserPool, type SeededPool } from "../../harness/cognito.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
-import { installCrd } from "../api/kube.ts";
-import { isMutating, startTestOperator, useEmulator, type TestOperator } from "./operator.ts";
+import { applyBucketResource, prepareLifecycle, type Lifecycle } from "./lifecycle-fixtures.ts";
+import { isMutating, startTestOperator, type TestOperator } from "./operator.ts";
 
 const namespace = "crash-safety";
 
@@ -52,34 +50,20 @@ describe("crash safety", () => {
   const cloudFront = new CloudFrontClient(awsClientConfig(env));
   const lambda = new LambdaClient(awsClientConfig(env));
   const s3 = new S3Client(awsClientConfig(env));
-  let restoreEnv: () => void;
-  let edgeRoleArn: string;
-  let pool: SeededPool;
+  let lifecycle: Lifecycle;
 
   beforeAll(async () => {
-    restoreEnv = useEmulator(env);
-    await installCrd(env);
-    await kubectl(env, ["create", "namespace", namespace]);
-    edgeRoleArn = await createEdgeRole(env);
-    pool = await seedUserPool(env, { poolName: "crash", groups: ["paid-students"], users: [] });
+    lifecycle = await prepareLifecycle(env, namespace, "crash");
   });
 
-  afterAll(() => { restoreEnv(); });
+  afterAll(() => { lifecycle.restore(); });
 
   function operatorOptions() {
-    return { edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 60_000, deployingRequeueMs: 300, namespaces: [namespace] };
+    return { edgeRoleArn: lifecycle.edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 60_000, deployingRequeueMs: 300, namespaces: [namespace] };
   }
 
-  async function apply(name: string, bucket: string): Promise<void> {
-    await createPublicContentBucket(env, bucket, [{ key: "a.txt", body: "a", contentType: "text/plain" }]);
-    await kubectl(env, ["apply", "-f", "-"], {
-      input: JSON.stringify({
-        apiVersion: "securedcontent.io/v1alpha1",
-        kind: "SecuredContentBucket",
-        metadata: { name, namespace },
-        spec: { bucket: { name: bucket, region: "us-east-1" }, auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups: ["paid-students"] } },
-      }),
-    });
+  function apply(name: string, bucket: string): Promise<void> {
+    return applyBucketResource(env, { name, namespace, bucket, pool: lifecycle.pool });
   }
 
   async function countFor(name: string, bucket: string): Promise<{ distributions: number; oacs: number; functions: number }> {

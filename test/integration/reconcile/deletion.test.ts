@@ -3,13 +3,11 @@
 import { CloudFrontClient, GetDistributionCommand, GetOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
-import { seedUserPool, type SeededPool } from "../../harness/cognito.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
-import { installCrd } from "../api/kube.ts";
-import { startTestOperator, useEmulator, type TestOperator } from "./operator.ts";
+import { applyBucketResource, prepareLifecycle, type Lifecycle } from "./lifecycle-fixtures.ts";
+import { startTestOperator, type TestOperator } from "./operator.ts";
 
 const namespace = "deletion";
 
@@ -17,38 +15,21 @@ describe("deletion", () => {
   const env = inject("harness");
   const s3 = new S3Client(awsClientConfig(env));
   const cloudFront = new CloudFrontClient(awsClientConfig(env));
-  let restoreEnv: () => void;
+  let lifecycle: Lifecycle;
   let operator: TestOperator;
-  let pool: SeededPool;
 
   beforeAll(async () => {
-    restoreEnv = useEmulator(env);
-    await installCrd(env);
-    await kubectl(env, ["create", "namespace", namespace]);
-    pool = await seedUserPool(env, { poolName: "deletion", groups: ["paid-students"], users: [] });
-    const edgeRoleArn = await createEdgeRole(env);
-    operator = await startTestOperator(env, { edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 60_000, deployingRequeueMs: 300 });
+    lifecycle = await prepareLifecycle(env, namespace, "deletion");
+    operator = await startTestOperator(env, { edgeRoleArn: lifecycle.edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 60_000, deployingRequeueMs: 300 });
   });
 
   afterAll(async () => {
     await operator.stop();
-    restoreEnv();
+    lifecycle.restore();
   });
 
-  async function apply(name: string, bucket: string, deletionPolicy: "Delete" | "Retain"): Promise<void> {
-    await createPublicContentBucket(env, bucket, [{ key: "a.txt", body: "a", contentType: "text/plain" }]);
-    await kubectl(env, ["apply", "-f", "-"], {
-      input: JSON.stringify({
-        apiVersion: "securedcontent.io/v1alpha1",
-        kind: "SecuredContentBucket",
-        metadata: { name, namespace },
-        spec: {
-          bucket: { name: bucket, region: "us-east-1" },
-          auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups: ["paid-students"] },
-          deletionPolicy,
-        },
-      }),
-    });
+  function apply(name: string, bucket: string, deletionPolicy: "Delete" | "Retain"): Promise<void> {
+    return applyBucketResource(env, { name, namespace, bucket, pool: lifecycle.pool, deletionPolicy });
   }
 
   async function statusOf(name: string): Promise<{ distribution?: { id: string; status: string }; originAccessControlId?: string }> {
