@@ -5,13 +5,11 @@ import {
   GetDistributionConfigCommand,
   UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   awsError,
   clients,
-  createDistribution,
-  createOriginAccessControl,
-  operatorDistributionConfig,
+  distributionMaker,
   readStatus,
   readUntilDeployed,
   required,
@@ -19,20 +17,9 @@ import {
 
 describe("CloudFront DeleteDistribution", () => {
   const { cloudFront } = clients(inject("harness"));
-  let oacId = "";
-  let counter = 0;
 
-  beforeAll(async () => {
-    oacId = (await createOriginAccessControl(cloudFront, "delete-oac")).id;
-  });
 
-  const newDistribution = () => {
-    counter += 1;
-    return createDistribution(
-      cloudFront,
-      operatorDistributionConfig({ callerReference: `delete-${String(counter)}`, bucket: "delete-bucket", originAccessControlId: oacId }),
-    );
-  };
+  const newDistribution = distributionMaker(cloudFront, "delete");
 
   /** The operator's first deletion step: Enabled=false with the current ETag. Returns the new ETag. */
   const disable = async (id: string): Promise<string> => {

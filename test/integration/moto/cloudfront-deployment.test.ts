@@ -7,9 +7,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   clients,
-  createDistribution,
-  createOriginAccessControl,
-  operatorDistributionConfig,
+  distributionMaker,
   readStatus,
   readUntilDeployed,
   required,
@@ -20,21 +18,13 @@ const model = "cloudfront::distribution";
 describe("CloudFront deployment status", () => {
   const env = inject("harness");
   const { cloudFront } = clients(env);
-  let oacId = "";
-  let counter = 0;
 
   const stateManager = async (verb: "set-transition" | "unset-transition", body: object): Promise<void> => {
     const response = await fetch(`${env.awsEndpoint}/moto-api/state-manager/${verb}`, { method: "POST", body: JSON.stringify(body) });
     expect(response.ok).toBe(true);
   };
 
-  const newDistribution = () => {
-    counter += 1;
-    return createDistribution(
-      cloudFront,
-      operatorDistributionConfig({ callerReference: `deploy-${String(counter)}`, bucket: "deploy-bucket", originAccessControlId: oacId }),
-    );
-  };
+  const newDistribution = distributionMaker(cloudFront, "deploy");
 
   const update = async (id: string, comment?: string): Promise<string | undefined> => {
     const current = await cloudFront.send(new GetDistributionConfigCommand({ Id: id }));
@@ -45,9 +35,6 @@ describe("CloudFront deployment status", () => {
     return updated.Distribution?.Status;
   };
 
-  beforeAll(async () => {
-    oacId = (await createOriginAccessControl(cloudFront, "deploy-oac")).id;
-  });
 
   it("deploys after the number of reads the launcher was given", async () => {
     const response = await fetch(`${env.awsEndpoint}/moto-api/state-manager/get-transition?model_name=${model}`);

@@ -5,33 +5,20 @@ import {
   GetDistributionConfigCommand,
   UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   awsError,
   clients,
-  createDistribution,
-  createOriginAccessControl,
-  operatorDistributionConfig,
+  distributionMaker,
   readUntilDeployed,
   required,
 } from "./fixtures.ts";
 
 describe("CloudFront distribution ETags", () => {
   const { cloudFront } = clients(inject("harness"));
-  let oacId = "";
-  let counter = 0;
 
-  beforeAll(async () => {
-    oacId = (await createOriginAccessControl(cloudFront, "etag-oac")).id;
-  });
 
-  const newDistribution = (enabled = true) => {
-    counter += 1;
-    return createDistribution(
-      cloudFront,
-      operatorDistributionConfig({ callerReference: `etag-${String(counter)}`, bucket: "etag-bucket", originAccessControlId: oacId, enabled }),
-    );
-  };
+  const newDistribution = distributionMaker(cloudFront, "etag");
 
   const currentConfig = async (id: string) => {
     const read = await cloudFront.send(new GetDistributionConfigCommand({ Id: id }));

@@ -88,6 +88,23 @@ export async function createDistribution(cloudFront: CloudFrontClient, config: D
   return { id: required(distribution.Id, "distribution id"), arn: required(distribution.ARN, "ARN"), etag: required(created.ETag, "ETag"), distribution };
 }
 
+/**
+ * Makes distributions as the operator would, each with a fresh caller reference, all using one origin access
+ * control that is created on the first call.
+ */
+export function distributionMaker(cloudFront: CloudFrontClient, prefix: string) {
+  let oacId: string | undefined;
+  let counter = 0;
+  return async (enabled = true) => {
+    oacId ??= (await createOriginAccessControl(cloudFront, `${prefix}-oac`)).id;
+    counter += 1;
+    return createDistribution(
+      cloudFront,
+      operatorDistributionConfig({ callerReference: `${prefix}-${String(counter)}`, bucket: `${prefix}-bucket`, originAccessControlId: oacId, enabled }),
+    );
+  };
+}
+
 /** One GetDistribution: returns what a poller would see. */
 export async function readStatus(cloudFront: CloudFrontClient, id: string): Promise<string | undefined> {
   const read = await cloudFront.send(new GetDistributionCommand({ Id: id }));
