@@ -8,7 +8,7 @@ import {
   type DistributionConfig,
   type Tag,
 } from "@aws-sdk/client-cloudfront";
-import { S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { awsClientConfig, type HarnessEnv } from "../../harness/env.ts";
 
 type AwsEnv = Pick<HarnessEnv, "awsEndpoint" | "awsRegion">;
@@ -103,6 +103,12 @@ export function distributionMaker(cloudFront: CloudFrontClient, prefix: string) 
       operatorDistributionConfig({ callerReference: `${prefix}-${String(counter)}`, bucket: `${prefix}-bucket`, originAccessControlId: oacId, enabled }),
     );
   };
+}
+
+/** A new bucket holding one lesson video, as the tests' content. */
+export async function createLessonBucket(s3: S3Client, bucket: string): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "lesson-1.mp4", Body: "video bytes" }));
 }
 
 /** One GetDistribution: returns what a poller would see. */

@@ -1,7 +1,6 @@
 // Patches s3_block_public_access, s3_anonymous_access and s3_object_acl_default: Block Public Access is
 // enforced on writes (BlockPublicPolicy, BlockPublicAcls) and on reads (RestrictPublicBuckets, IgnorePublicAcls).
 import {
-  CreateBucketCommand,
   PutBucketAclCommand,
   PutBucketPolicyCommand,
   PutObjectAclCommand,
@@ -10,7 +9,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from "@aws-sdk/client-s3";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { anonymous, asCloudFront, awsError, clients } from "./fixtures.ts";
+import { anonymous, asCloudFront, awsError, clients, createLessonBucket } from "./fixtures.ts";
 
 const distributionArn = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE";
 
@@ -23,8 +22,7 @@ describe("S3 Block Public Access", () => {
   beforeEach(async () => {
     counter += 1;
     bucket = `bpa-bucket-${String(counter)}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "lesson-1.mp4", Body: "video bytes" }));
+    await createLessonBucket(s3, bucket);
   });
 
   const block = (settings: PublicAccessBlockConfiguration) =>

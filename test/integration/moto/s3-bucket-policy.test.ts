@@ -1,14 +1,12 @@
 // Patch s3_anonymous_access: unsigned requests are decided by the bucket policy as S3 decides them.
 import {
-  CreateBucketCommand,
   GetBucketPolicyStatusCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
-  PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { anonymous, asCloudFront, clients } from "./fixtures.ts";
+import { anonymous, asCloudFront, clients, createLessonBucket } from "./fixtures.ts";
 
 const distributionArn = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE";
 
@@ -41,8 +39,7 @@ describe("S3 bucket policy evaluation", () => {
   beforeEach(async () => {
     counter += 1;
     bucket = `policy-bucket-${String(counter)}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "lesson-1.mp4", Body: "video bytes" }));
+    await createLessonBucket(s3, bucket);
   });
 
   const putPolicy = (policy: object) => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
