@@ -12,63 +12,31 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import type { InitializeMiddleware, MetadataBearer } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
-import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
+import type { SecuredContentBucket } from "../../../src/api/index.ts";
 import { isAwsError } from "../../../src/aws/errors.ts";
 import { managedCachePolicies } from "../../../src/reconcile/distribution-config.ts";
 import { ownershipTags } from "../../../src/reconcile/naming.ts";
-import { ownerOf, type StepContext } from "../../../src/reconcile/steps/context.ts";
+import type { StepContext } from "../../../src/reconcile/steps/context.ts";
 import { ensureDistribution, maxUpdateAttempts, type DistributionState } from "../../../src/reconcile/steps/distribution.ts";
 import { ensureOriginAccessControl } from "../../../src/reconcile/steps/origin-access-control.ts";
-import { awsClientConfig, emulatorCredentials } from "../../harness/env.ts";
+import { awsClientConfig } from "../../harness/env.ts";
 import { readUntilDeployed, required } from "../moto/fixtures.ts";
+import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
 
 const env = inject("harness");
-const calls: { operation: string; outcome: string }[] = [];
-const isMutating = (operation: string) => !/^(Get|List|Head|Describe)/.test(operation);
-const emulatorVariables = { AWS_ENDPOINT_URL: env.awsEndpoint, AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey };
-const saved = Object.fromEntries(Object.keys(emulatorVariables).map((key) => [key, process.env[key]]));
-let aws: AwsClients;
+const clients = useStepClients(env);
+const calls = clients.calls;
 /** A second party (the console, another tool) with its own client. */
 const raw = new CloudFrontClient(awsClientConfig(env));
 
 const functionArn = (version: number) => `arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x:${String(version)}`;
 
-beforeAll(() => {
-  Object.assign(process.env, emulatorVariables);
-  aws = new AwsClients({
-    defaultRegion: "us-east-1",
-    rateLimits: defaultRateLimits,
-    observer: { onCall: (_service, operation, outcome) => calls.push({ operation, outcome }) },
-  });
-});
-
 afterAll(() => {
-  aws.destroy();
   raw.destroy();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) Reflect.deleteProperty(process.env, key);
-    else process.env[key] = value;
-  }
 });
 
-function bucketResource(name: string, distribution: Record<string, unknown> = {}): SecuredContentBucket {
-  const parsed = parseSecuredContentBucket({
-    metadata: { name, namespace: "learning", uid: `uid-${name}`, resourceVersion: "1", generation: 1 },
-    spec: {
-      bucket: { name: `${name}-content`, region: "us-east-1" },
-      auth: { userPoolId: "us-east-1_AbCdEf123", clientIds: ["client1"], requiredGroups: ["students"] },
-      distribution,
-    },
-  });
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-}
-
-function context(resource: SecuredContentBucket): StepContext {
-  const settings = { clusterName: "test", edgeFunctionRoleArn: "arn:aws:iam::123456789012:role/edge", jwksUrlTemplate: "", edgeRuntime: "nodejs22.x" };
-  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [] };
-}
+const bucketResource = (name: string, distribution: Record<string, unknown> = {}): SecuredContentBucket => stepResource(name, { distribution });
+const context = (resource: SecuredContentBucket): StepContext => stepContext(resource, clients.aws);
 
 async function originAccessControlFor(ctx: StepContext): Promise<string> {
   return (await ensureOriginAccessControl(ctx, {})).value.id;
@@ -125,9 +93,9 @@ function intercept(commandName: string, before: () => Promise<void>, after?: (er
       throw after === undefined ? error : after(error);
     }
   };
-  aws.cloudFront().middlewareStack.add(middleware, { step: "initialize", name });
+  clients.aws.cloudFront().middlewareStack.add(middleware, { step: "initialize", name });
   return () => {
-    aws.cloudFront().middlewareStack.remove(name);
+    clients.aws.cloudFront().middlewareStack.remove(name);
   };
 }
 

@@ -18,34 +18,28 @@ import { unzipSync } from "fflate";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { packageEdgeFunction, type EdgePackage } from "../../../edge-auth/package/package-edge-function.ts";
-import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
-import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
+import type { SecuredContentBucket } from "../../../src/api/index.ts";
 import { isTerminal } from "../../../src/controller/reconciler.ts";
 import { desiredEdgeConfig } from "../../../src/reconcile/edge-config.ts";
 import { fetchJwks, JwksInvalidError } from "../../../src/reconcile/jwks.ts";
 import { edgeFunctionName, ownershipTags, tagKeys } from "../../../src/reconcile/naming.ts";
-import { ownerOf, type OperatorSettings, type StepContext } from "../../../src/reconcile/steps/context.ts";
+import type { OperatorSettings, StepContext } from "../../../src/reconcile/steps/context.ts";
 import { edgeBundle, ensureEdgeFunction, type EdgeFunctionState } from "../../../src/reconcile/steps/edge-function.ts";
 import { createEdgeRole } from "../../harness/aws-seed.ts";
 import { seedUserPool, type SeededPool } from "../../harness/cognito.ts";
-import { awsClientConfig, emulatorCredentials } from "../../harness/env.ts";
+import { awsClientConfig } from "../../harness/env.ts";
 import { loopbackServer } from "../../unit/edge-auth/loopback.ts";
 import { makeKey } from "../../unit/edge-auth/fixtures.ts";
+import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
 
 const env = inject("harness");
-
-const calls: string[] = [];
-const isMutating = (operation: string) => !/^(Get|List|Head|Describe)/.test(operation);
-const emulatorVariables = { AWS_ENDPOINT_URL: env.awsEndpoint, AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey };
-const saved = Object.fromEntries(Object.keys(emulatorVariables).map((key) => [key, process.env[key]]));
+const clients = useStepClients(env);
+const calls = clients.names;
 const raw = new LambdaClient({ ...awsClientConfig(env), region: "us-east-1" });
-let aws: AwsClients;
 let pool: SeededPool;
 let settings: OperatorSettings;
 
 beforeAll(async () => {
-  Object.assign(process.env, emulatorVariables);
-  aws = new AwsClients({ defaultRegion: "us-east-1", rateLimits: defaultRateLimits, observer: { onCall: (_service, operation) => calls.push(operation) } });
   pool = await seedUserPool(env, { poolName: "edge-step", groups: ["paid-students", "teachers"], users: [] });
   settings = {
     clusterName: "test",
@@ -56,29 +50,15 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  aws.destroy();
   raw.destroy();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) Reflect.deleteProperty(process.env, key);
-    else process.env[key] = value;
-  }
 });
 
 function bucketResource(name: string, requiredGroups: string[], uid = `uid-${name}`): SecuredContentBucket {
-  const parsed = parseSecuredContentBucket({
-    metadata: { name, namespace: "learning", uid, resourceVersion: "1", generation: 1 },
-    spec: {
-      bucket: { name: `${name}-content`, region: "us-east-1" },
-      auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups },
-    },
-  });
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
+  return stepResource(name, { auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups }, uid });
 }
 
 function context(resource: SecuredContentBucket, overrides: Partial<OperatorSettings> = {}): StepContext {
-  const merged = { ...settings, ...overrides };
-  return { resource, owner: ownerOf(resource, merged.clusterName), aws, settings: merged, signal: AbortSignal.timeout(30_000), notices: [] };
+  return stepContext(resource, clients.aws, { ...settings, ...overrides });
 }
 
 /** Runs the step and returns what it did, with the AWS operations it called. */

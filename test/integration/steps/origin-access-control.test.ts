@@ -7,52 +7,25 @@ import {
   UpdateOriginAccessControlCommand,
   type OriginAccessControlConfig,
 } from "@aws-sdk/client-cloudfront";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
-import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import type { SecuredContentBucket } from "../../../src/api/index.ts";
 import { originAccessControlName } from "../../../src/reconcile/naming.ts";
-import { ownerOf, type StepContext } from "../../../src/reconcile/steps/context.ts";
+import type { StepContext } from "../../../src/reconcile/steps/context.ts";
 import { ensureOriginAccessControl } from "../../../src/reconcile/steps/origin-access-control.ts";
-import { awsClientConfig, emulatorCredentials } from "../../harness/env.ts";
+import { awsClientConfig } from "../../harness/env.ts";
+import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
 
 const env = inject("harness");
-const calls: string[] = [];
-const isMutating = (operation: string) => !/^(Get|List|Head|Describe)/.test(operation);
-const emulatorVariables = { AWS_ENDPOINT_URL: env.awsEndpoint, AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey };
-const saved = Object.fromEntries(Object.keys(emulatorVariables).map((key) => [key, process.env[key]]));
-let aws: AwsClients;
+const clients = useStepClients(env);
+const calls = clients.names;
 const raw = new CloudFrontClient(awsClientConfig(env));
 
-beforeAll(() => {
-  Object.assign(process.env, emulatorVariables);
-  aws = new AwsClients({ defaultRegion: "us-east-1", rateLimits: defaultRateLimits, observer: { onCall: (_service, operation) => calls.push(operation) } });
-});
-
 afterAll(() => {
-  aws.destroy();
   raw.destroy();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) Reflect.deleteProperty(process.env, key);
-    else process.env[key] = value;
-  }
 });
 
-function bucketResource(name: string): SecuredContentBucket {
-  const parsed = parseSecuredContentBucket({
-    metadata: { name, namespace: "learning", uid: `uid-${name}`, resourceVersion: "1", generation: 1 },
-    spec: {
-      bucket: { name: `${name}-content`, region: "us-east-1" },
-      auth: { userPoolId: "us-east-1_AbCdEf123", clientIds: ["client1"], requiredGroups: ["students"] },
-    },
-  });
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-}
-
-function context(resource: SecuredContentBucket): StepContext {
-  const settings = { clusterName: "test", edgeFunctionRoleArn: "arn:aws:iam::123456789012:role/edge", jwksUrlTemplate: "", edgeRuntime: "nodejs22.x" };
-  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [] };
-}
+const bucketResource = (name: string): SecuredContentBucket => stepResource(name);
+const context = (resource: SecuredContentBucket): StepContext => stepContext(resource, clients.aws);
 
 /** Runs the step and returns what it did, with the AWS operations it called. */
 async function run(ctx: StepContext, known: { id?: string }) {
