@@ -36,6 +36,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         cloudfront_deployment,
         cloudfront_etag,
         cloudfront_origin_access_control,
+        lambda_code_location,
         s3_anonymous_access,
         s3_block_public_access,
         s3_object_acl_default,
@@ -53,6 +54,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         ("s3_anonymous_access", s3_anonymous_access.apply),
         ("s3_block_public_access", s3_block_public_access.apply),
         ("s3_object_acl_default", s3_object_acl_default.apply),
+        ("lambda_code_location", lambda_code_location.apply),
     ]
     for _, apply in patches:
         apply()
