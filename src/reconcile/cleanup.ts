@@ -18,6 +18,8 @@ import { edgeFunctionName, tagKeys } from "./naming.ts";
 import { removeBucketPolicyStatement } from "./steps/bucket-exposure.ts";
 import { releaseBucket } from "./steps/claim.ts";
 import type { StepContext } from "./steps/context.ts";
+import { findOwnedDistributionIds } from "./steps/distribution.ts";
+import { findOriginAccessControlId } from "./steps/origin-access-control.ts";
 
 export interface CleanupOptions {
   readonly deployingRequeueMs: number;
@@ -38,12 +40,11 @@ export async function cleanUpAws(ctx: StepContext, options: CleanupOptions): Pro
     ctx.notices.push({ type: "Normal", reason: "Retained", message: "deletionPolicy is Retain: AWS resources were left in place and the bucket claim released" });
     return { complete: true, waitingFor: "", notices: ctx.notices };
   }
-  const distributionId = ctx.resource.status?.distribution?.id;
-  if (distributionId !== undefined) {
-    const waitingFor = await retireDistribution(ctx, distributionId);
+  for (const id of await distributionsToRetire(ctx)) {
+    const waitingFor = await retireDistribution(ctx, id);
     if (waitingFor !== undefined) return { complete: false, waitingFor, requeueAfterMs: options.deployingRequeueMs, notices: ctx.notices };
   }
-  const oacId = ctx.resource.status?.originAccessControlId;
+  const oacId = ctx.resource.status?.originAccessControlId ?? (await findOriginAccessControlId(ctx));
   if (oacId !== undefined) {
     const waitingFor = await deleteOriginAccessControl(ctx, oacId);
     if (waitingFor !== undefined) return { complete: false, waitingFor, requeueAfterMs: options.deployingRequeueMs, notices: ctx.notices };
@@ -52,6 +53,27 @@ export async function cleanUpAws(ctx: StepContext, options: CleanupOptions): Pro
   await removeBucketPolicyStatement(ctx);
   await releaseBucket(ctx);
   return { complete: true, waitingFor: "", notices: ctx.notices };
+}
+
+/**
+ * The distribution recorded in status while it exists. Otherwise, as after a crash right after CreateDistribution
+ * or a replacement whose id never reached status, those in front of the bucket whose caller reference is ours.
+ */
+async function distributionsToRetire(ctx: StepContext): Promise<string[]> {
+  const recorded = ctx.resource.status?.distribution?.id;
+  if (recorded !== undefined && (await distributionExists(ctx, recorded))) return [recorded];
+  return findOwnedDistributionIds(ctx);
+}
+
+async function distributionExists(ctx: StepContext, id: string): Promise<boolean> {
+  try {
+    await ctx.aws.cloudFront().send(new GetDistributionCommand({ Id: id }), { abortSignal: ctx.signal });
+    return true;
+  } catch (error) {
+    const failure = toAwsError(error, "cloudfront", "GetDistribution");
+    if (failure.code === "NotFound") return false;
+    throw failure;
+  }
 }
 
 /** Returns what deletion waits for, or undefined once the distribution is gone. */

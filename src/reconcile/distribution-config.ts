@@ -16,7 +16,10 @@ export function cachePolicyId(nameOrId: string): string {
 }
 
 export interface DistributionInputs {
-  /** The CR's uid: CloudFront refuses a second distribution with the same caller reference. */
+  /**
+   * The CR's uid, or for a distribution that replaces one deleted out of band, the uid and the replaced id
+   * (see replacementCallerReference): CloudFront refuses a second distribution with a caller reference it saw.
+   */
   readonly callerReference: string;
   readonly bucket: string;
   readonly bucketRegion: string;
@@ -43,6 +46,20 @@ export const originId = "securedcontent-s3";
 export interface DistributionFacts {
   readonly originAccessControlId: string;
   readonly viewerRequestFunctionArn: string | undefined;
+}
+
+/**
+ * The caller reference of a distribution created because the one recorded in status was deleted out of band.
+ * CloudFront refuses a caller reference it has seen before, so the replacement cannot reuse the uid; naming the
+ * replaced id keeps it deterministic, so a crash before the new id is recorded finds the replacement again.
+ */
+export function replacementCallerReference(uid: string, replacedId: string): string {
+  return `${uid}/replaces/${replacedId}`;
+}
+
+/** Whether a distribution's caller reference says it was created for the resource with this uid. */
+export function isCallerReferenceOf(callerReference: string | undefined, uid: string): boolean {
+  return callerReference === uid || (callerReference?.startsWith(`${uid}/replaces/`) ?? false);
 }
 
 /** The inputs for a resource's distribution: the spec with its defaults, plus the facts. */

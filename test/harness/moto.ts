@@ -94,6 +94,25 @@ export async function resetMoto(endpoint: string): Promise<void> {
 }
 
 /**
+ * Overrides, for this moto process, how one of its modelled transitions progresses (for example how long a
+ * distribution deploys, or how long edge replicas linger), through moto's state manager. Reset leaves it.
+ */
+export async function setMotoTransition(endpoint: string, model: string, transition: Record<string, unknown>): Promise<void> {
+  await stateManager(endpoint, "set-transition", { model_name: model, transition });
+}
+
+/** Goes back to the transition the launcher registered for the model. */
+export async function unsetMotoTransition(endpoint: string, model: string): Promise<void> {
+  await stateManager(endpoint, "unset-transition", { model_name: model });
+}
+
+async function stateManager(endpoint: string, verb: string, body: object): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/state-manager/${verb}`, { method: "POST", body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${endpoint}/moto-api/state-manager/${verb} answered ${response.status}: ${text.slice(0, 500)}`);
+}
+
+/**
  * The caller's environment without moto's own settings, so a stray INITIAL_NO_AUTH_ACTION_COUNT or MOTO_*
  * variable in a developer's shell cannot change what the tests see.
  */

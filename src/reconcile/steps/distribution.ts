@@ -1,6 +1,7 @@
 // The CloudFront distribution in front of the bucket. Created once per resource (the caller reference is the
 // CR's uid, so a crash between create and status write finds the first one again instead of making a second),
-// then kept in line by overlaying only the fields we own onto the live config, with IfMatch.
+// then kept in line by overlaying only the fields we own onto the live config, with IfMatch. One deleted out
+// of band is replaced under a caller reference that names the one it replaces.
 import {
   CreateDistributionWithTagsCommand,
   GetDistributionCommand,
@@ -15,6 +16,8 @@ import {
   changedOwnedFields,
   desiredDistributionConfig,
   distributionInputs,
+  isCallerReferenceOf,
+  replacementCallerReference,
   s3OriginDomain,
   withOwnedFields,
   type DistributionInputs,
@@ -57,8 +60,13 @@ export interface DistributionStepInputs {
  */
 export async function ensureDistribution(ctx: StepContext, inputs: DistributionStepInputs): Promise<StepOutcome<DistributionState>> {
   const desired = distributionInputs(ctx.resource, inputs);
-  const known = inputs.knownId === undefined ? undefined : await findKnown(ctx, inputs.knownId, desired);
-  const live = known === undefined ? await createOrRecover(ctx, desired) : await updateOwnedFields(ctx, known, desired);
+  const known = inputs.knownId === undefined ? {} : await findKnown(ctx, inputs.knownId);
+  if (known.live !== undefined) {
+    const live = await updateOwnedFields(ctx, known.live, desired);
+    return { condition: deployedCondition(ctx, live.state), value: live.state };
+  }
+  const callerReference = known.replaces === undefined ? desired.callerReference : replacementCallerReference(ctx.resource.metadata.uid, known.replaces);
+  const live = await createOrRecover(ctx, { ...desired, callerReference });
   return { condition: deployedCondition(ctx, live.state), value: live.state };
 }
 
@@ -74,8 +82,11 @@ function deployedCondition(ctx: StepContext, state: DistributionState): Conditio
   };
 }
 
-/** The distribution named in status, if it still exists and is ours. */
-async function findKnown(ctx: StepContext, id: string, desired: DistributionInputs): Promise<LiveDistribution | undefined> {
+/**
+ * The distribution named in status, if it still exists and is ours; when it was deleted out of band, its id,
+ * which the replacement's caller reference names.
+ */
+async function findKnown(ctx: StepContext, id: string): Promise<{ live?: LiveDistribution; replaces?: string }> {
   const live = await getDistribution(ctx, id);
   if (live === undefined) {
     ctx.notices.push({
@@ -84,18 +95,33 @@ async function findKnown(ctx: StepContext, id: string, desired: DistributionInpu
       message: `distribution ${id} recorded in status no longer exists; creating it again`,
       drift: "distribution",
     });
-    return undefined;
+    return { replaces: id };
   }
-  if (live.config.CallerReference !== desired.callerReference) {
+  if (!isCallerReferenceOf(live.config.CallerReference, ctx.resource.metadata.uid)) {
     // A status copied from elsewhere (a restored backup, say): that distribution belongs to another resource.
     ctx.notices.push({
       type: "Warning",
       reason: "DistributionNotOwned",
       message: `distribution ${id} recorded in status was created for another resource; leaving it alone`,
     });
-    return undefined;
+    return {};
   }
-  return live;
+  return { live };
+}
+
+/**
+ * The ids of the distributions created for this resource that are in front of its bucket: how deletion finds
+ * a distribution whose id never reached status (a crash right after it was created).
+ */
+export async function findOwnedDistributionIds(ctx: StepContext): Promise<string[]> {
+  const { spec, metadata } = ctx.resource;
+  const candidates = await distributionsWithOrigin(ctx, s3OriginDomain(spec.bucket.name, spec.bucket.region));
+  const owned: string[] = [];
+  for (const id of candidates.slice(0, maxCandidates)) {
+    const live = await getDistribution(ctx, id);
+    if (isCallerReferenceOf(live?.config.CallerReference, metadata.uid)) owned.push(id);
+  }
+  return owned;
 }
 
 /** GetDistribution; undefined when there is no such distribution. */

@@ -83,6 +83,11 @@ async function findByName(ctx: StepContext, name: string): Promise<Found | undef
   throw new Error(`more than ${String(maxListPages * 100)} origin access controls; stopped looking for ${name}`);
 }
 
+/** This resource's OAC by its name: how deletion finds one whose id never reached status. */
+export async function findOriginAccessControlId(ctx: StepContext): Promise<string | undefined> {
+  return (await findByName(ctx, desiredOriginAccessControl(ctx.owner).Name))?.id;
+}
+
 function settingsOf(config: OriginAccessControlConfig | OriginAccessControlSummary): Partial<OwnedSettings> {
   return {
     ...(config.Name === undefined ? {} : { Name: config.Name }),

@@ -1,6 +1,7 @@
 """Serves every moto service on one loopback port, with the project's fidelity patches applied first.
 
 Usage: python serve.py --port N [--host 127.0.0.1] [--deploy-after-reads 2] [--deploy-after-ms MS]
+                       [--edge-replica-linger-ms MS]
 
 Prints one line starting with "moto ready on http://" once the socket is listening, then serves until
 SIGTERM or SIGINT. The harness (test/harness/moto.ts) starts it in its own process group and stops it there.
@@ -35,11 +36,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=int(os.environ["MOTO_DEPLOY_AFTER_MS"]) if os.environ.get("MOTO_DEPLOY_AFTER_MS") else None,
         help="instead of reads: milliseconds after a change until Deployed (env MOTO_DEPLOY_AFTER_MS)",
     )
+    parser.add_argument(
+        "--edge-replica-linger-ms",
+        type=int,
+        default=int(os.environ.get("MOTO_EDGE_REPLICA_LINGER_MS", "0")),
+        help="how long Lambda refuses to delete an edge function after CloudFront stops using it "
+        "(env MOTO_EDGE_REPLICA_LINGER_MS; AWS takes hours)",
+    )
     args = parser.parse_args(argv)
     if not ipaddress.ip_address(args.host).is_loopback:
         parser.error(f"--host must be a loopback address, not {args.host}")
     if args.deploy_after_reads < 0 or (args.deploy_after_ms is not None and args.deploy_after_ms < 0):
         parser.error("deployment lengths cannot be negative")
+    if args.edge_replica_linger_ms < 0:
+        parser.error("--edge-replica-linger-ms cannot be negative")
     return args
 
 
@@ -52,7 +62,13 @@ def main(argv: list[str]) -> None:
 
     from patches import PatchOptions, apply_all
 
-    applied = apply_all(PatchOptions(deploy_after_reads=args.deploy_after_reads, deploy_after_ms=args.deploy_after_ms))
+    applied = apply_all(
+        PatchOptions(
+            deploy_after_reads=args.deploy_after_reads,
+            deploy_after_ms=args.deploy_after_ms,
+            edge_replica_linger_ms=args.edge_replica_linger_ms,
+        )
+    )
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # Some moto services build callback URLs from MOTO_PORT, as moto's own launcher sets it.

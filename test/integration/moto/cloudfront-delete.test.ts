@@ -1,18 +1,13 @@
 // Patch cloudfront_delete_enabled: only a disabled distribution whose disabling has deployed can be deleted.
-import {
-  DeleteDistributionCommand,
-  GetDistributionCommand,
-  GetDistributionConfigCommand,
-  UpdateDistributionCommand,
-} from "@aws-sdk/client-cloudfront";
+import { DeleteDistributionCommand, GetDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { describe, expect, inject, it } from "vitest";
 import {
   awsError,
   clients,
   distributionMaker,
+  editDistribution,
   readStatus,
   readUntilDeployed,
-  required,
 } from "./fixtures.ts";
 
 describe("CloudFront DeleteDistribution", () => {
@@ -22,14 +17,7 @@ describe("CloudFront DeleteDistribution", () => {
   const newDistribution = distributionMaker(cloudFront, "delete");
 
   /** The operator's first deletion step: Enabled=false with the current ETag. Returns the new ETag. */
-  const disable = async (id: string): Promise<string> => {
-    const current = await cloudFront.send(new GetDistributionConfigCommand({ Id: id }));
-    const config = required(current.DistributionConfig, "config");
-    const updated = await cloudFront.send(
-      new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: { ...config, Enabled: false } }),
-    );
-    return required(updated.ETag, "ETag");
-  };
+  const disable = (id: string): Promise<string> => editDistribution(cloudFront, id, (config) => ({ ...config, Enabled: false }));
 
   it("refuses to delete an enabled, deployed distribution with DistributionNotDisabled (409)", async () => {
     const created = await newDistribution();

@@ -5,6 +5,7 @@ import {
   UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { setMotoTransition, unsetMotoTransition } from "../../harness/moto.ts";
 import {
   clients,
   distributionMaker,
@@ -18,11 +19,6 @@ const model = "cloudfront::distribution";
 describe("CloudFront deployment status", () => {
   const env = inject("harness");
   const { cloudFront } = clients(env);
-
-  const stateManager = async (verb: "set-transition" | "unset-transition", body: object): Promise<void> => {
-    const response = await fetch(`${env.awsEndpoint}/moto-api/state-manager/${verb}`, { method: "POST", body: JSON.stringify(body) });
-    expect(response.ok).toBe(true);
-  };
 
   const newDistribution = distributionMaker(cloudFront, "deploy");
 
@@ -49,10 +45,10 @@ describe("CloudFront deployment status", () => {
 
   describe("with a three-read deployment set at run time through moto's state manager", () => {
     beforeAll(async () => {
-      await stateManager("set-transition", { model_name: model, transition: { progression: "manual", times: 3 } });
+      await setMotoTransition(env.awsEndpoint, model, { progression: "manual", times: 3 });
     });
     afterAll(async () => {
-      await stateManager("unset-transition", { model_name: model });
+      await unsetMotoTransition(env.awsEndpoint, model);
     });
 
     it("reports InProgress after create and Deployed on the third GetDistribution", async () => {

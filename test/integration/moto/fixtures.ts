@@ -4,7 +4,10 @@ import {
   CloudFrontClient,
   CreateDistributionWithTagsCommand,
   CreateOriginAccessControlCommand,
+  DeleteDistributionCommand,
   GetDistributionCommand,
+  GetDistributionConfigCommand,
+  UpdateDistributionCommand,
   type DistributionConfig,
   type Tag,
 } from "@aws-sdk/client-cloudfront";
@@ -103,6 +106,21 @@ export function distributionMaker(cloudFront: CloudFrontClient, prefix: string) 
       operatorDistributionConfig({ callerReference: `${prefix}-${String(counter)}`, bucket: `${prefix}-bucket`, originAccessControlId: oacId, enabled }),
     );
   };
+}
+
+/** Reads the config with its ETag, applies the edit and writes it back with IfMatch; returns the new ETag. */
+export async function editDistribution(cloudFront: CloudFrontClient, id: string, edit: (config: DistributionConfig) => DistributionConfig): Promise<string> {
+  const current = await cloudFront.send(new GetDistributionConfigCommand({ Id: id }));
+  const config = required(current.DistributionConfig, "config");
+  const updated = await cloudFront.send(new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: edit(config) }));
+  return required(updated.ETag, "ETag");
+}
+
+/** Disables the distribution, waits until that change is Deployed and deletes it, as the operator does. */
+export async function retireDistribution(cloudFront: CloudFrontClient, id: string): Promise<void> {
+  const etag = await editDistribution(cloudFront, id, (config) => ({ ...config, Enabled: false }));
+  await readUntilDeployed(cloudFront, id);
+  await cloudFront.send(new DeleteDistributionCommand({ Id: id, IfMatch: etag }));
 }
 
 /** A new bucket holding one lesson video, as the tests' content. */

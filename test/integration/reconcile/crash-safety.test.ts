@@ -145,4 +145,36 @@ describe("crash safety", () => {
       await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: "NoSuchBucketPolicy" });
     }
   }, 300_000);
+
+  it("deletes cleanly after a crash that left a new OAC or distribution out of status, finding them by name and caller reference", async () => {
+    const reference = await startTestOperator(env, operatorOptions());
+    await apply("unrecorded-reference", "unrecorded-reference");
+    await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/unrecorded-reference", "--timeout=60s"]);
+    const order = reference.calls.calls.filter((c) => isMutating(c.operation)).map((c) => c.operation);
+    await reference.stop();
+    const creates = ["CreateOriginAccessControl", "CreateDistributionWithTags"].map((operation) => order.indexOf(operation) + 1);
+    expect(creates.every((index) => index > 0)).toBe(true);
+
+    for (const crashAt of creates) {
+      const name = `unrecorded-${crashAt}`;
+      const bucket = `unrecorded-bucket-${crashAt}`;
+      const doomed = await startTestOperator(env, operatorOptions());
+      const crash = crashAfter(doomed, crashAt);
+      await apply(name, bucket);
+      await waitFor(() => (crash.hasCrashed() ? true : undefined), { what: `the crash after mutating call ${crashAt}`, timeoutMs: 30_000, intervalMs: 50 });
+      await doomed.stop();
+      const status = (await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.status.distribution.id}"])).trim();
+      expect(status).toBe("");
+
+      await kubectl(env, ["delete", "-n", namespace, `scb/${name}`, "--wait=false"]);
+      const fresh = await startTestOperator(env, operatorOptions());
+      try {
+        await kubectl(env, ["wait", "-n", namespace, "--for=delete", `scb/${name}`, "--timeout=60s"]);
+      } finally {
+        await fresh.stop();
+      }
+      const left = await countFor(name, bucket);
+      expect({ crashAt, distributions: left.distributions, oacs: left.oacs }).toEqual({ crashAt, distributions: 0, oacs: 0 });
+    }
+  }, 180_000);
 });

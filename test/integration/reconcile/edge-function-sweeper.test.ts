@@ -1,5 +1,7 @@
 // The sweeper against the emulator's Lambda: it deletes only this cluster's marked functions, and backs off
-// while Lambda refuses because CloudFront's replicas linger (injected here: the emulator has no replicas).
+// while Lambda refuses because CloudFront's replicas linger (the lambda_edge_replication patch: refused for a
+// configurable time after the last distribution stops using the function).
+import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { zipSync, strToU8 } from "fflate";
 import { pino } from "pino";
@@ -8,23 +10,46 @@ import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
 import { EdgeFunctionSweeper } from "../../../src/reconcile/edge-function-sweeper.ts";
 import { createEdgeRole } from "../../harness/aws-seed.ts";
 import { awsClientConfig } from "../../harness/env.ts";
+import { setMotoTransition, unsetMotoTransition } from "../../harness/moto.ts";
+import { waitFor } from "../../harness/wait.ts";
+import { createDistribution, createOriginAccessControl, editDistribution, operatorDistributionConfig } from "../moto/fixtures.ts";
 import { CallLog, useEmulator } from "./operator.ts";
+
+const replicaModel = "lambda::edge-replica";
+const gone = "scb-edge-learning-gone-0000000001";
 
 describe("edge function sweeper", () => {
   const env = inject("harness");
   const lambda = new LambdaClient(awsClientConfig(env));
+  const cloudFront = new CloudFrontClient(awsClientConfig(env));
   let restoreEnv: () => void;
   let aws: AwsClients;
   const calls = new CallLog();
-  let refusalsLeft = 2;
 
-  async function createFunction(name: string, tags: Record<string, string>, role: string): Promise<void> {
+  async function createFunction(name: string, tags: Record<string, string>, role: string): Promise<string> {
     const zip = zipSync({ "index.mjs": strToU8("export const handler = async (e) => e.Records[0].cf.request;") });
-    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs22.x", Handler: "index.handler", Role: role, Code: { ZipFile: zip }, Tags: tags }));
+    const created = await lambda.send(
+      new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs22.x", Handler: "index.handler", Role: role, Code: { ZipFile: zip }, Tags: tags, Publish: true }),
+    );
+    return `${created.FunctionArn?.replace(/:\d+$/, "") ?? ""}:${created.Version ?? ""}`;
   }
 
   async function exists(name: string): Promise<boolean> {
     return lambda.send(new GetFunctionCommand({ FunctionName: name })).then(() => true, () => false);
+  }
+
+  /** A distribution that used the function, then dropped the association, as deletion's first step does. */
+  async function releasedByCloudFront(versionArn: string): Promise<void> {
+    const oac = await createOriginAccessControl(cloudFront, "sweeper-oac");
+    const distribution = await createDistribution(
+      cloudFront,
+      operatorDistributionConfig({ callerReference: "sweeper", bucket: "sweeper-bucket", originAccessControlId: oac.id, functionArn: versionArn }),
+    );
+    await editDistribution(cloudFront, distribution.id, (config) => ({
+      ...config,
+      Enabled: false,
+      DefaultCacheBehavior: { ...config.DefaultCacheBehavior, LambdaFunctionAssociations: { Quantity: 0, Items: [] } } as typeof config.DefaultCacheBehavior,
+    }));
   }
 
   beforeAll(async () => {
@@ -35,27 +60,17 @@ describe("edge function sweeper", () => {
       maxAttempts: 1,
       observer: { onCall: (service, operation, outcome) => { calls.calls.push({ service, operation, outcome }); } },
     });
-    // Lambda answers this for hours after a Lambda@Edge association is removed.
-    aws.lambda().middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "DeleteFunctionCommand" && refusalsLeft > 0) {
-          refusalsLeft -= 1;
-          throw Object.assign(new Error("Lambda was unable to delete the function because it is a replicated function."), {
-            name: "InvalidParameterValueException",
-            $metadata: { httpStatusCode: 400 },
-          });
-        }
-        return next(args);
-      },
-      { step: "initialize" },
-    );
+    // Long enough that the first two tries below are refused; AWS takes hours.
+    await setMotoTransition(env.awsEndpoint, replicaModel, { progression: "time", seconds: 3 });
     const role = await createEdgeRole(env);
-    await createFunction("scb-edge-learning-gone-0000000001", { "securedcontent.io/cluster": "test", "securedcontent.io/pending-deletion": "2026-11-23" }, role);
+    const goneVersion = await createFunction(gone, { "securedcontent.io/cluster": "test", "securedcontent.io/pending-deletion": "2026-11-23" }, role);
     await createFunction("scb-edge-learning-live-0000000002", { "securedcontent.io/cluster": "test" }, role);
     await createFunction("scb-edge-learning-other-000000003", { "securedcontent.io/cluster": "elsewhere", "securedcontent.io/pending-deletion": "2026-11-23" }, role);
+    await releasedByCloudFront(goneVersion);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await unsetMotoTransition(env.awsEndpoint, replicaModel);
     aws.destroy();
     restoreEnv();
   });
@@ -73,17 +88,32 @@ describe("edge function sweeper", () => {
     });
 
     const first = await sweeper.sweepOnce();
-    expect(first.deferred).toEqual([{ name: "scb-edge-learning-gone-0000000001", retryInMs: 60_000 }]);
+    expect(first.deferred).toEqual([{ name: gone, retryInMs: 60_000 }]);
+    expect(calls.calls.filter((c) => c.operation === "DeleteFunction").map((c) => c.outcome)).toEqual(["InvalidParameterValueException"]);
     const mark = calls.mark();
     expect((await sweeper.sweepOnce()).deferred).toEqual([]);
     expect(calls.since(mark).filter((c) => c.operation === "DeleteFunction")).toEqual([]);
     now += 60_000;
-    expect((await sweeper.sweepOnce()).deferred).toEqual([{ name: "scb-edge-learning-gone-0000000001", retryInMs: 120_000 }]);
-    now += 120_000;
-    expect((await sweeper.sweepOnce()).deleted).toEqual(["scb-edge-learning-gone-0000000001"]);
+    expect((await sweeper.sweepOnce()).deferred).toEqual([{ name: gone, retryInMs: 120_000 }]);
 
-    expect(deleted).toEqual(["scb-edge-learning-gone-0000000001"]);
-    expect(await exists("scb-edge-learning-gone-0000000001")).toBe(false);
+    // The replicas go away in real time; each due try either defers again with a longer delay or deletes.
+    let delay = 120_000;
+    await waitFor(
+      async () => {
+        now += delay;
+        const pass = await sweeper.sweepOnce();
+        const next = pass.deferred.find((d) => d.name === gone)?.retryInMs;
+        if (next !== undefined) {
+          expect(next).toBeGreaterThanOrEqual(delay);
+          delay = next;
+        }
+        return pass.deleted.includes(gone) ? true : undefined;
+      },
+      { what: "the sweeper to delete the function once Lambda accepts", timeoutMs: 20_000, intervalMs: 500 },
+    );
+
+    expect(deleted).toEqual([gone]);
+    expect(await exists(gone)).toBe(false);
     expect(await exists("scb-edge-learning-live-0000000002")).toBe(true);
     expect(await exists("scb-edge-learning-other-000000003")).toBe(true);
   });

@@ -247,6 +247,15 @@ describe("ensureDistribution", () => {
     expect(recreated.outcome.value.id).not.toBe(original);
     expect(again.notices).toContainEqual(expect.objectContaining({ type: "Warning", reason: "DistributionMissing", drift: "distribution" }));
     expect(await distributionsFor("gone-content")).toEqual([recreated.outcome.value.id]);
+    // CloudFront refuses a caller reference it has seen, so the replacement names the distribution it replaces.
+    expect((await liveConfig(recreated.outcome.value.id)).config.CallerReference).toBe(`${ctx.resource.metadata.uid}/replaces/${original}`);
+
+    // A crash before the new id reached status: the next pass finds the replacement instead of making another.
+    const afterCrash = await run(context(ctx.resource), { originAccessControlId: goneOac, version: 1, knownId: original });
+    expect(afterCrash.outcome.value.id).toBe(recreated.outcome.value.id);
+    expect(afterCrash.calls).toContain("CreateDistributionWithTags:DistributionAlreadyExists");
+    expect(afterCrash.calls).not.toContain("CreateDistributionWithTags");
+    expect(await distributionsFor("gone-content")).toEqual([recreated.outcome.value.id]);
   });
 
   it("leaves alone a distribution in status that was created for another resource", async () => {

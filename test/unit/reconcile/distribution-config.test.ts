@@ -1,6 +1,8 @@
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
 import {
+  isCallerReferenceOf,
+  replacementCallerReference,
   desiredDistributionConfig,
   managedCachePolicies,
   ownedFieldsDiffer,
@@ -107,5 +109,22 @@ describe("owned fields", () => {
     expect(disabled.CustomErrorResponses).toEqual(live.CustomErrorResponses);
     expect(ownedFieldsDiffer(live, forDeletion)).toBe(true);
     expect(ownedFieldsDiffer(disabled, forDeletion)).toBe(false);
+  });
+});
+
+describe("caller references", () => {
+  const uid = "0b7e3c1a-1111-2222-3333-444455556666";
+
+  it("names the replaced distribution, so a retry after a crash asks for the same replacement", () => {
+    expect(replacementCallerReference(uid, "E2QWRUHAPOMQZL")).toBe(`${uid}/replaces/E2QWRUHAPOMQZL`);
+    expect(replacementCallerReference(uid, "E2QWRUHAPOMQZL")).toBe(replacementCallerReference(uid, "E2QWRUHAPOMQZL"));
+  });
+
+  it("recognises this resource's first distribution and its replacements, and nothing else", () => {
+    expect(isCallerReferenceOf(uid, uid)).toBe(true);
+    expect(isCallerReferenceOf(replacementCallerReference(uid, "E1"), uid)).toBe(true);
+    expect(isCallerReferenceOf("0b7e3c1a-1111-2222-3333-444455556667", uid)).toBe(false);
+    expect(isCallerReferenceOf(`${uid}-copy`, uid)).toBe(false);
+    expect(isCallerReferenceOf(undefined, uid)).toBe(false);
   });
 });

@@ -20,6 +20,8 @@ class PatchOptions:
     deploy_after_reads: int = 2
     # When set, the distribution is Deployed this many milliseconds after its last change instead.
     deploy_after_ms: int | None = None
+    # How long Lambda refuses to delete an edge function after CloudFront stopped using it (AWS: hours).
+    edge_replica_linger_ms: int = 0
 
 
 def apply_all(options: PatchOptions) -> list[str]:
@@ -31,12 +33,14 @@ def apply_all(options: PatchOptions) -> list[str]:
         )
     # Imported here so that the version check above runs before any patch touches moto's internals.
     from . import (
+        cloudfront_caller_reference,
         cloudfront_config_fields,
         cloudfront_delete_enabled,
         cloudfront_deployment,
         cloudfront_etag,
         cloudfront_origin_access_control,
         lambda_code_location,
+        lambda_edge_replication,
         s3_anonymous_access,
         s3_block_public_access,
         s3_object_acl_default,
@@ -46,11 +50,13 @@ def apply_all(options: PatchOptions) -> list[str]:
     # goes after cloudfront_delete_enabled and cloudfront_deployment so that a delete or update is checked
     # for existence and If-Match before anything else, as on AWS.
     patches = [
+        ("cloudfront_caller_reference", cloudfront_caller_reference.apply),
         ("cloudfront_config_fields", cloudfront_config_fields.apply),
         ("cloudfront_delete_enabled", cloudfront_delete_enabled.apply),
         ("cloudfront_deployment", lambda: cloudfront_deployment.apply(options.deploy_after_reads, options.deploy_after_ms)),
         ("cloudfront_etag", cloudfront_etag.apply),
         ("cloudfront_origin_access_control", cloudfront_origin_access_control.apply),
+        ("lambda_edge_replication", lambda: lambda_edge_replication.apply(options.edge_replica_linger_ms)),
         ("s3_anonymous_access", s3_anonymous_access.apply),
         ("s3_block_public_access", s3_block_public_access.apply),
         ("s3_object_acl_default", s3_object_acl_default.apply),
