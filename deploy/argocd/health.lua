@@ -49,6 +49,10 @@ local function health(resource)
   end
 
   local observed = as_number(status.observedGeneration)
+  -- A negative value is a placeholder for "not observed yet" (a schema default some CRDs set for kstatus).
+  if observed ~= nil and observed < 0 then
+    return progressing("Waiting for the operator to report status")
+  end
   if observed ~= nil and generation ~= nil and observed < generation then
     return progressing("Waiting for the operator to observe generation " .. generation ..
       " (status describes generation " .. observed .. ")")

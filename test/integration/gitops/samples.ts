@@ -112,6 +112,13 @@ export const healthSamples: readonly HealthSample[] = [
     kstatus: { status: "Current", message: "Resource is current" },
   },
   {
+    // What a CRD default of status.observedGeneration = -1 gives a new object, so kstatus sees it as not done.
+    name: "fresh, with a placeholder status.observedGeneration of -1",
+    object: { ...scbSkeleton(1), status: { observedGeneration: -1 } },
+    argo: { status: "Progressing", message: "Waiting for the operator to report status" },
+    kstatus: { status: "InProgress", reason: "LatestGenerationNotObserved", message: "SecuredContentBucket generation is 1, but latest observed generation is -1" },
+  },
+  {
     name: "reconciling while CloudFront deploys",
     object: scbObject({ generation: 1, observedGeneration: 1, progress: deploying }),
     argo: { status: "Progressing", message: "Deploying: CloudFront is deploying the distribution" },
