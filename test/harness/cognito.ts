@@ -1,4 +1,5 @@
 // Seeds a Cognito user pool in the emulator and signs users in, for tests and the demo.
+import { execFile } from "node:child_process";
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -9,7 +10,9 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import { awsClientConfig, type HarnessEnv } from "./env.ts";
+import { ensureMotoVenv } from "./moto.ts";
 
 export interface SeedUser {
   readonly username: string;
@@ -85,4 +88,28 @@ export async function seedUserPool(
 /** The emulator serves each pool's JWKS under the pool id, like Cognito's well-known URL. */
 export function emulatorJwksUrl(awsEndpoint: string, userPoolId: string): string {
   return `${awsEndpoint}/${userPoolId}/.well-known/jwks.json`;
+}
+
+// moto signs every pool's tokens with one RSA key that ships in its package. Signing with it through moto's own
+// JOSE library gives exactly the token the pool would issue with those claims: e.g. the same token, expired.
+const reissueScript = `
+import json, sys
+from joserfc import jwk, jwt
+from moto.utilities.utils import load_resource
+request = json.load(sys.stdin)
+key = jwk.RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
+print(jwt.encode(request["header"], request["payload"], key))
+`;
+
+/** A token issued by the emulator's Cognito, signed again by the emulator's key with some claims changed. */
+export async function reissueToken(token: string, changes: Readonly<Record<string, unknown>>): Promise<string> {
+  const python = await ensureMotoVenv(() => undefined);
+  const request = { header: decodeProtectedHeader(token), payload: { ...decodeJwt(token), ...changes } };
+  return new Promise((resolveRun, reject) => {
+    const child = execFile(python, ["-c", reissueScript], { timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`re-signing a token with the emulator's key failed: ${stderr || error.message}`));
+      else resolveRun(stdout.trim());
+    });
+    child.stdin?.end(JSON.stringify(request));
+  });
 }

@@ -1,0 +1,131 @@
+// The edge emulator behaves as CloudFront does with a viewer-request function, for functions deployed to the
+// emulated Lambda by hand: the event it builds, generated and forwarded results, and the function's failures.
+import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
+import { zipSync } from "fflate";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { EdgeEmulatorError } from "../../edge-emulator/errors.ts";
+import { startEdgeEmulator, type EdgeEmulator } from "../../edge-emulator/server.ts";
+import { createEdgeRole } from "../../harness/aws-seed.ts";
+import { awsClientConfig } from "../../harness/env.ts";
+import { waitFor } from "../../harness/wait.ts";
+import { clients, createDistribution, createLessonBucket, createOriginAccessControl, editDistribution, operatorDistributionConfig } from "../moto/fixtures.ts";
+import { rawGet } from "./fixtures.ts";
+
+// One function, with a behaviour per path, so that one deployment covers every case.
+const functionSource = `
+const generated = (body, extra = {}) => ({ status: "200", statusDescription: "OK", headers: { "content-type": [{ key: "Content-Type", value: "text/plain" }] }, body, ...extra });
+export const handler = async (event) => {
+  const request = event.Records[0].cf.request;
+  switch (request.uri) {
+    case "/echo": console.log("echo invoked"); return generated(JSON.stringify(event));
+    case "/base64": return generated(Buffer.from("decoded body").toString("base64"), { bodyEncoding: "base64" });
+    case "/throw": throw new Error("boom");
+    case "/slow": await new Promise((resolve) => setTimeout(resolve, 3000)); return request;
+    case "/invalid": return { status: "OK" };
+    case "/too-large": return generated("x".repeat(41 * 1024));
+    case "/rewrite": return { ...request, uri: "/lesson-1.mp4" };
+    default: return request;
+  }
+};
+`;
+
+describe("edge emulator", () => {
+  const env = inject("harness");
+  const { cloudFront, s3 } = clients(env);
+  const lambda = new LambdaClient(awsClientConfig(env));
+  const bucket = "emulator-bucket";
+  let distributionId: string;
+  let emulator: EdgeEmulator;
+  const functionLog: string[] = [];
+
+  beforeAll(async () => {
+    const role = await createEdgeRole(env, "emulator-edge-role");
+    const created = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: "emulator-probe",
+        Role: role,
+        Runtime: "nodejs22.x",
+        Handler: "index.handler",
+        Timeout: 1,
+        Publish: true,
+        Code: { ZipFile: zipSync({ "index.mjs": new TextEncoder().encode(functionSource) }) },
+      }),
+    );
+    await createLessonBucket(s3, bucket);
+    const oac = await createOriginAccessControl(cloudFront, "emulator-oac");
+    const functionArn = `${created.FunctionArn ?? ""}:${created.Version ?? ""}`;
+    const distribution = await createDistribution(cloudFront, operatorDistributionConfig({ callerReference: "emulator", bucket, originAccessControlId: oac.id, functionArn }));
+    distributionId = distribution.id;
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "cloudfront.amazonaws.com" },
+          Action: "s3:GetObject",
+          Resource: `arn:aws:s3:::${bucket}/*`,
+          Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
+        },
+      ],
+    };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+    emulator = await startEdgeEmulator({ env, distributionId, functionLog: (line) => functionLog.push(line) });
+  });
+
+  afterAll(async () => {
+    await emulator.stop();
+    lambda.destroy();
+  });
+
+  it("builds the viewer-request event as CloudFront does", async () => {
+    const response = await rawGet(`${emulator.url}/echo?b=2&a=1`, { "X-Custom": "yes", "x-multi": ["one", "two"], cookie: "a=1; b=2", connection: "keep-alive" });
+    expect(response.status).toBe(200);
+    const event = JSON.parse(response.text) as { Records: [{ cf: { config: Record<string, string>; request: Record<string, unknown> } }] };
+    const { config, request } = event.Records[0].cf;
+    expect(config).toMatchObject({ distributionId, distributionDomainName: emulator.domainName, eventType: "viewer-request" });
+    expect(request).toMatchObject({ method: "GET", uri: "/echo", querystring: "b=2&a=1", clientIp: "127.0.0.1" });
+    const headers = request["headers"] as Record<string, unknown>;
+    expect(headers["x-custom"]).toEqual([{ key: "X-Custom", value: "yes" }]);
+    expect(headers["x-multi"]).toEqual([{ key: "x-multi", value: "one" }, { key: "x-multi", value: "two" }]);
+    expect(headers["cookie"]).toEqual([{ key: "cookie", value: "a=1; b=2" }]);
+    expect(headers["connection"]).toBeUndefined();
+    await waitFor(() => (functionLog.includes("echo invoked") ? true : undefined), { what: "the function's own log line", timeoutMs: 5_000, intervalMs: 20 });
+  });
+
+  it("answers with a generated response, decoding a base64 body", async () => {
+    const response = await fetch(`${emulator.url}/base64`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/plain");
+    expect(await response.text()).toBe("decoded body");
+  });
+
+  it("fetches the forwarded request's uri from the origin, even when the function rewrote it", async () => {
+    const response = await fetch(`${emulator.url}/rewrite`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("video bytes");
+  });
+
+  it("answers 503 when the function throws or times out, and 502 when its result is invalid", async () => {
+    const statusOf = async (path: string): Promise<number> => (await rawGet(`${emulator.url}${path}`, {})).status;
+    expect(await statusOf("/throw")).toBe(503);
+    expect(await statusOf("/slow")).toBe(503);
+    expect(await statusOf("/invalid")).toBe(502);
+    expect(await statusOf("/too-large")).toBe(502);
+    // A fresh environment replaces the one that timed out.
+    expect(await statusOf("/lesson-1.mp4")).toBe(200);
+  });
+
+  it("refuses to start for a distribution that does not exist", async () => {
+    const start = startEdgeEmulator({ env, distributionId: "ENOSUCHDISTRIB" });
+    await expect(start).rejects.toBeInstanceOf(EdgeEmulatorError);
+    await expect(start).rejects.toMatchObject({ code: "NoSuchDistribution" });
+  });
+
+  it("answers 403 once the distribution is disabled", async () => {
+    await editDistribution(cloudFront, distributionId, (config) => ({ ...config, Enabled: false }));
+    const response = await rawGet(`${emulator.url}/lesson-1.mp4`, {});
+    expect(response.status).toBe(403);
+    expect(response.text).toMatch(/disabled/);
+  });
+});
