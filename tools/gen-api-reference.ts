@@ -1,6 +1,6 @@
 // Writes docs/api-reference.md from the CRD the zod schema in src/api generates; with --check, fails when the
 // checked-in file is stale. The renderer is exported so a test can hold the file to it.
-import { readFile, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { securedContentBucketCrd } from "../src/api/crd/crd.ts";
@@ -273,29 +273,23 @@ function cell(text: string): string {
 
 export type ApiReferenceState = "up-to-date" | "stale" | "missing";
 
-export async function apiReferenceState(path = apiReferencePath): Promise<ApiReferenceState> {
-  let current: string;
-  try {
-    current = await readFile(path, "utf8");
-  } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return "missing";
-    throw error;
-  }
-  return current === renderApiReference() ? "up-to-date" : "stale";
+export function apiReferenceState(path = apiReferencePath): ApiReferenceState {
+  if (!existsSync(path)) return "missing";
+  return readFileSync(path, "utf8") === renderApiReference() ? "up-to-date" : "stale";
 }
 
-async function main(args: readonly string[]): Promise<number> {
+function main(args: readonly string[]): number {
   const unknown = args.filter((arg) => arg !== "--check");
   if (unknown.length > 0) {
     console.error(`usage: node tools/gen-api-reference.ts [--check]\nunknown argument: ${unknown.join(" ")}`);
     return 2;
   }
   if (!args.includes("--check")) {
-    await writeFile(apiReferencePath, renderApiReference());
+    writeFileSync(apiReferencePath, renderApiReference());
     console.log(`wrote ${apiReferenceRelativePath}`);
     return 0;
   }
-  const state = await apiReferenceState();
+  const state = apiReferenceState();
   if (state === "up-to-date") {
     console.log(`${apiReferenceRelativePath} is up to date`);
     return 0;
@@ -305,4 +299,4 @@ async function main(args: readonly string[]): Promise<number> {
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));
+if (invokedDirectly) process.exitCode = main(process.argv.slice(2));

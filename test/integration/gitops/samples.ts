@@ -116,7 +116,7 @@ export const healthSamples: readonly HealthSample[] = [
     name: "fresh, with a placeholder status.observedGeneration of -1",
     object: { ...scbSkeleton(1), status: { observedGeneration: -1 } },
     argo: { status: "Progressing", message: "Waiting for the operator to report status" },
-    kstatus: { status: "InProgress", reason: "LatestGenerationNotObserved", message: "SecuredContentBucket generation is 1, but latest observed generation is -1" },
+    kstatus: kstatusNotObserved(1, -1),
   },
   {
     name: "reconciling while CloudFront deploys",
@@ -136,18 +136,8 @@ export const healthSamples: readonly HealthSample[] = [
     argo: { status: "Degraded", message: `OwnershipConflict: ${conflict.message}` },
     kstatus: { status: "Failed", reason: "OwnershipConflict", message: conflict.message },
   },
-  {
-    name: "ready, but the spec changed since (status describes an older generation)",
-    object: scbObject({ generation: 4, observedGeneration: 3, progress: ready }),
-    argo: { status: "Progressing", message: "Waiting for the operator to observe generation 4 (status describes generation 3)" },
-    kstatus: { status: "InProgress", reason: "LatestGenerationNotObserved", message: "SecuredContentBucket generation is 4, but latest observed generation is 3" },
-  },
-  {
-    name: "stalled on a spec that has since been fixed",
-    object: scbObject({ generation: 5, observedGeneration: 4, progress: conflict }),
-    argo: { status: "Progressing", message: "Waiting for the operator to observe generation 5 (status describes generation 4)" },
-    kstatus: { status: "InProgress", reason: "LatestGenerationNotObserved", message: "SecuredContentBucket generation is 5, but latest observed generation is 4" },
-  },
+  notObservedYet("ready, but the spec changed since (status describes an older generation)", ready, 4),
+  notObservedYet("stalled on a spec that has since been fixed", conflict, 5),
   {
     // Not something this operator writes (it sets both in one patch), but another writer could.
     name: "conditions from an older generation under a current status.observedGeneration",
@@ -187,6 +177,26 @@ export const healthSamples: readonly HealthSample[] = [
     kstatus: { status: "Failed", reason: "AccessDenied", message: awkward.message },
   },
 ];
+
+/** kstatus's verdict when status.observedGeneration lags metadata.generation. */
+function kstatusNotObserved(generation: number, observed: number): HealthSample["kstatus"] {
+  return {
+    status: "InProgress",
+    reason: "LatestGenerationNotObserved",
+    message: `SecuredContentBucket generation is ${String(generation)}, but latest observed generation is ${String(observed)}`,
+  };
+}
+
+/** Status written for the previous generation, whatever it said then: both tools must wait for the operator. */
+function notObservedYet(name: string, progress: Progress, generation: number): HealthSample {
+  const observed = generation - 1;
+  return {
+    name,
+    object: scbObject({ generation, observedGeneration: observed, progress }),
+    argo: { status: "Progressing", message: `Waiting for the operator to observe generation ${String(generation)} (status describes generation ${String(observed)})` },
+    kstatus: kstatusNotObserved(generation, observed),
+  };
+}
 
 /** The same object with its Reconciling condition turned False, leaving only Ready=False. */
 function withoutTrueReconciling(object: Record<string, unknown>): Record<string, unknown> {
