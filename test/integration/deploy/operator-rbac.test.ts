@@ -10,7 +10,7 @@ import { kubectl } from "../../harness/kubectl.ts";
 import { repoRoot } from "../../harness/paths.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { applyBucketResource, prepareLifecycle, type Lifecycle } from "../reconcile/lifecycle-fixtures.ts";
-import { metricSum, operatorAccount, requestServiceAccountToken, startOperatorProcess, whoAmI, type OperatorProcess } from "./service-account-operator.ts";
+import { metricSum, operatorAccount, operatorCan, requestServiceAccountToken, startOperatorProcess, whoAmI, type OperatorProcess } from "./service-account-operator.ts";
 
 const namespace = "deploy-rbac";
 const base = join(repoRoot, "deploy", "base");
@@ -39,15 +39,10 @@ describe("the operator with deploy/'s ServiceAccount and RBAC only", () => {
   let token: string;
   let operator: OperatorProcess;
 
-  /** `kubectl auth can-i` as the ServiceAccount; `resource` may name a subresource, as in RBAC rules. */
-  async function can(verb: string, resource: string, ...more: string[]): Promise<boolean> {
+  /** Whether the ServiceAccount may; `resource` may name a subresource, as RBAC rules do. */
+  function can(verb: string, resource: string, ...more: string[]): Promise<boolean> {
     const [plural = "", subresource] = resource.split("/");
-    const target = subresource === undefined ? [plural] : [plural, `--subresource=${subresource}`];
-    try {
-      return (await kubectl(env, ["auth", "can-i", "--as", operatorAccount.user, verb, ...target, ...more])).trim() === "yes";
-    } catch {
-      return false; // kubectl exits 1 for "no"
-    }
+    return operatorCan(env, [verb, plural, ...(subresource === undefined ? [] : [`--subresource=${subresource}`]), ...more]);
   }
 
   async function bucketResource(name: string): Promise<z.infer<typeof bucketResourceSchema>> {

@@ -20,6 +20,15 @@ export const operatorAccount = {
   user: "system:serviceaccount:securedcontent-system:securedcontent",
 } as const;
 
+/** `kubectl auth can-i --as` the ServiceAccount, e.g. `["patch", "securedcontentbuckets", "--subresource=status"]`. */
+export async function operatorCan(env: HarnessEnv, args: readonly string[]): Promise<boolean> {
+  try {
+    return (await kubectl(env, ["auth", "can-i", "--as", operatorAccount.user, ...args])).trim() === "yes";
+  } catch {
+    return false; // kubectl exits 1 for "no"
+  }
+}
+
 const kubeconfigSchema = z.object({
   clusters: z.array(z.object({ cluster: z.object({ "certificate-authority-data": z.string() }) })).min(1),
 });
