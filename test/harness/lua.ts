@@ -59,6 +59,8 @@ export function runCommand(command: string, args: readonly string[], options: Ru
         else resolveRun(stdout);
       },
     );
+    // A command that exits without reading its input closes the pipe; its exit code tells what happened.
+    child.stdin?.on("error", () => undefined);
     child.stdin?.end(options.input ?? "");
   });
 }
