@@ -119,6 +119,9 @@ async function serve(served: Served, request: IncomingMessage, response: ServerR
   if (forward === undefined) return;
   const origin = await fetchFromOrigin({ endpoint: served.endpoint, ...plan.origin, distributionArn: served.identity.arn }, forward);
   response.writeHead(origin.statusCode ?? 502, viewerHeaders(origin.headers));
+  // A viewer that goes away (a seeking video player does, often) ends the origin read too, and vice versa.
+  response.once("close", () => { origin.destroy(); });
+  origin.once("error", () => { response.destroy(); });
   origin.pipe(response);
 }
 

@@ -74,7 +74,7 @@ describe("edge emulator", () => {
   });
 
   afterAll(async () => {
-    await emulator.stop();
+    await (emulator as EdgeEmulator | undefined)?.stop();
     lambda.destroy();
   });
 

@@ -90,16 +90,24 @@ export async function startEndToEnd(env: HarnessEnv): Promise<EndToEnd> {
   await createPublicContentBucket(env, bucket, courseContent());
   const edgeRoleArn = await createEdgeRole(env);
   const operator = await startTestOperator(env, { edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 60_000, deployingRequeueMs: 300 });
-  await applyResource(env, pool, ["paid-students"]);
-  const state = await waitForCurrentReady(env);
-  if (state.distributionId === undefined) throw new Error("a Ready resource without a distribution id");
   const functionLog: string[] = [];
-  const emulator = await startEdgeEmulator({ env, distributionId: state.distributionId, functionLog: (line) => functionLog.push(line) });
+  let started: { distributionId: string; emulator: EdgeEmulator };
+  try {
+    await applyResource(env, pool, ["paid-students"]);
+    const { distributionId } = await waitForCurrentReady(env);
+    if (distributionId === undefined) throw new Error("a Ready resource without a distribution id");
+    started = { distributionId, emulator: await startEdgeEmulator({ env, distributionId, functionLog: (line) => functionLog.push(line) }) };
+  } catch (error) {
+    await operator.stop();
+    restore();
+    throw error;
+  }
+  const { distributionId, emulator } = started;
   return {
     pool,
     operator,
     emulator,
-    distributionId: state.distributionId,
+    distributionId,
     functionLog,
     stop: async () => {
       await emulator.stop();

@@ -54,7 +54,8 @@ describe("secured content, end to end", () => {
   }, 180_000);
 
   afterAll(async () => {
-    await e2e.stop();
+    // Undefined when the setup itself failed; that failure is the one to report.
+    await (e2e as EndToEnd | undefined)?.stop();
     s3.destroy();
   });
 
