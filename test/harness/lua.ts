@@ -122,12 +122,7 @@ async function fetchDebianLua(progress: (line: string) => void): Promise<LuaInte
   rmSync(staging, { recursive: true, force: true });
   const debs = join(staging, "debs");
   mkdirSync(debs, { recursive: true });
-  try {
-    await runCommand("apt-get", ["download", ...packages.map((name) => `${name}=${pinnedLuaPackageVersion}`)], { cwd: debs });
-  } catch {
-    progress(`lua5.1: ${pinnedLuaPackageVersion} is not in this machine's apt sources; taking the version apt offers`);
-    await runCommand("apt-get", ["download", ...packages], { cwd: debs });
-  }
+  await downloadPackages(staging, debs, progress);
   const files = readdirSync(debs).filter((name) => name.endsWith(".deb"));
   const luaDeb = files.find((name) => name.startsWith("lua5.1_"));
   if (luaDeb === undefined) throw new Error(`apt-get download left no lua5.1 package in ${debs}`);
@@ -144,6 +139,36 @@ async function fetchDebianLua(progress: (line: string) => void): Promise<LuaInte
   const installed = unpackedInterpreter(final, version);
   if (installed === undefined) throw new Error(`lua5.1 vanished from ${final}`);
   return installed;
+}
+
+/**
+ * `apt-get download` with the machine's package lists; when those lack the packages (container images often
+ * ship with empty lists), with fresh lists read into a private directory, which needs no root either.
+ */
+async function downloadPackages(staging: string, debs: string, progress: (line: string) => void): Promise<void> {
+  try {
+    await aptDownload(debs, [], progress);
+    return;
+  } catch {
+    progress("lua5.1: not in this machine's apt package lists; reading fresh lists into a private directory");
+  }
+  const state = join(staging, "apt-state");
+  const cache = join(staging, "apt-cache");
+  mkdirSync(join(state, "lists", "partial"), { recursive: true });
+  mkdirSync(join(cache, "archives", "partial"), { recursive: true });
+  const privateLists = ["-o", `Dir::State=${state}`, "-o", `Dir::Cache=${cache}`];
+  await runCommand("apt-get", [...privateLists, "update"], { cwd: debs, timeoutMs: 5 * 60_000 });
+  await aptDownload(debs, privateLists, progress);
+}
+
+/** The pinned version if apt has it, else the version apt offers. */
+async function aptDownload(cwd: string, aptOptions: readonly string[], progress: (line: string) => void): Promise<void> {
+  try {
+    await runCommand("apt-get", [...aptOptions, "download", ...packages.map((name) => `${name}=${pinnedLuaPackageVersion}`)], { cwd });
+  } catch {
+    progress(`lua5.1: ${pinnedLuaPackageVersion} is not offered by these apt sources; trying the version they offer`);
+    await runCommand("apt-get", [...aptOptions, "download", ...packages], { cwd });
+  }
 }
 
 async function systemInterpreter(): Promise<LuaInterpreter | undefined> {
