@@ -17,7 +17,7 @@ export TZ := UTC
 DEPS := node_modules/.installed
 BIN := node_modules/.bin
 
-.PHONY: help deps test test-unit test-integration typecheck lint build crds up dev bench edge-package harness clean
+.PHONY: help deps test test-unit test-integration typecheck lint build crds docs up dev bench bench-scale edge-package harness clean
 
 help: ## List the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -58,8 +58,12 @@ edge-package: $(DEPS) ## Package the edge function: make edge-package CONFIG=<co
 bench: $(DEPS) ## Run the benchmarks (ratios against a floor measured in the same run)
 	node bench/edge-auth/run.ts
 
-crds: $(DEPS) ## Regenerate crds/ from the zod schema in src/api
+crds: $(DEPS) ## Regenerate crds/ and docs/api-reference.md from the zod schema in src/api
 	node tools/gen-crds.ts
+	node tools/gen-api-reference.ts
+
+docs: $(DEPS) ## Regenerate docs/api-reference.md from the schema in src/api
+	node tools/gen-api-reference.ts
 
 harness: $(DEPS) ## Build or fetch the test binaries and the moto virtualenv (cached per machine)
 	node test/harness/prepare.ts

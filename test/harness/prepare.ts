@@ -1,9 +1,13 @@
 // `make harness`: builds or fetches everything the integration tests and `make up` start, so the first
 // test run reports progress here instead of inside a test timeout.
 import { ensureKubeBinaries } from "./binaries.ts";
+import { ensureKstatus } from "./kstatus.ts";
+import { ensureLua } from "./lua.ts";
 import { ensureMotoVenv } from "./moto.ts";
 
 const progress = (line: string): void => { console.log(`[harness] ${line}`); };
-// The virtualenv mostly waits on downloads while the Go build keeps both cores busy, so they overlap.
-const [binaries, python] = await Promise.all([ensureKubeBinaries(progress), ensureMotoVenv(progress)]);
-progress(`ready: kube-apiserver/kubectl ${binaries.kubernetesVersion}, etcd, moto (${python})`);
+// The virtualenv and Lua mostly wait on downloads while the Go builds keep both cores busy, so they overlap.
+const [binaries, python] = await Promise.all([ensureKubeBinaries(progress), ensureMotoVenv(progress), ensureLua(progress)]);
+// kstatus is a small Go build; after the big one it has the cores to itself.
+await ensureKstatus(progress);
+progress(`ready: kube-apiserver/kubectl ${binaries.kubernetesVersion}, etcd, moto (${python}), lua5.1, kstatus`);
