@@ -62,13 +62,19 @@ export const edgeFunctionStatusSchema = z
   })
   .describe("The Lambda@Edge function that checks the Cognito token on every viewer request.");
 
+/** The status the API server fills in before the operator writes one: nothing observed yet. */
+export const notYetObserved = -1;
+
 export const securedContentBucketStatusSchema = z
   .object({
     observedGeneration: z
       .int()
-      .min(0)
+      .min(notYetObserved)
       .exactOptional()
-      .describe("The metadata.generation this status describes."),
+      .describe(
+        "The metadata.generation this status describes; -1 (the default) until the operator has seen the resource, " +
+          "so kstatus and Flux read a new resource as InProgress rather than Current.",
+      ),
     url: z
       .string()
       .max(2048)

@@ -1,7 +1,7 @@
 // Builds the SecuredContentBucket CustomResourceDefinition from the zod schema of spec and status.
 import { securedContentBucketResource as resource } from "../constants.ts";
 import { securedContentBucketSpecSchema } from "../spec.ts";
-import { securedContentBucketStatusSchema } from "../status.ts";
+import { notYetObserved, securedContentBucketStatusSchema } from "../status.ts";
 import { type SchemaNode, kubernetesJsonSchema } from "./json-schema.ts";
 import { assertDescribed, assertStructural } from "./structural.ts";
 
@@ -35,7 +35,9 @@ export function securedContentBucketOpenApiSchema(): SchemaNode {
       },
       metadata: { type: "object" },
       spec: kubernetesJsonSchema(securedContentBucketSpecSchema),
-      status: kubernetesJsonSchema(securedContentBucketStatusSchema),
+      // The API server fills this in until the operator writes a status: a new resource says it has not been
+      // observed, which kstatus (and so Flux) reads as InProgress instead of Current.
+      status: { ...kubernetesJsonSchema(securedContentBucketStatusSchema), default: { observedGeneration: notYetObserved } },
     },
   };
   assertStructural(schema);

@@ -76,6 +76,8 @@ describe("the generated CRD on a real API server", () => {
       distribution: { priceClass: "PriceClass_100", aliases: [], cachePolicy: "CachingOptimized", compress: true },
       deletionPolicy: "Delete",
     });
+    // Until the operator writes a status, the API server's default says nothing was observed yet (kstatus: InProgress).
+    expect(stored["status"]).toEqual({ observedGeneration: -1 });
     const fromServer = parseSecuredContentBucket(stored);
     const fromParser = parseSecuredContentBucket(storedBucket({ ...example, spec: minimalSpec() }));
     expect(fromServer.ok && fromParser.ok).toBe(true);

@@ -70,7 +70,7 @@ describe("GitOps health of objects the operator wrote", () => {
   afterAll(async () => {
     await operator?.stop();
     // With no operator left to run the finalizer, release the objects so later files' operators never see them.
-    for (const [name, ns] of [["courses", namespace], ["rival", rivalNamespace]] as const) {
+    for (const [name, ns] of [["courses", namespace], ["rival", rivalNamespace], ["unseen", namespace]] as const) {
       await kubectl(env, ["patch", "-n", ns, `scb/${name}`, "--type=merge", "-p", '{"metadata":{"finalizers":null}}']).catch(() => undefined);
       await kubectl(env, ["delete", "-n", ns, `scb/${name}`, "--ignore-not-found", "--wait=true"]);
     }
@@ -119,5 +119,22 @@ describe("GitOps health of objects the operator wrote", () => {
         message: "SecuredContentBucket generation is 2, but latest observed generation is 1",
       },
     });
+  });
+
+  it("reads Progressing and InProgress for a new resource no operator has seen, thanks to the status default", async () => {
+    expect(operator).toBeUndefined();
+    await kubectl(env, ["create", "-f", "-"], {
+      input: JSON.stringify({
+        apiVersion: "securedcontent.io/v1alpha1",
+        kind: "SecuredContentBucket",
+        metadata: { name: "unseen", namespace },
+        spec: { bucket: { name: "unseen-bucket", region: "us-east-1" }, auth: { userPoolId: lifecycle.pool.userPoolId, clientIds: [lifecycle.pool.clientId], requiredGroups: ["staff"] } },
+      }),
+    });
+    const unseen = await read("unseen", namespace);
+    expect(unseen.status).toEqual({ observedGeneration: -1 });
+    const health = await healthOf(unseen);
+    expect(health.argo.status).toBe("Progressing");
+    expect(health.kstatus).toMatchObject({ status: "InProgress", reason: "LatestGenerationNotObserved" });
   });
 });
