@@ -11,6 +11,7 @@ import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { iamActionsFor, operatorPolicyActions } from "../../support/iam-actions.ts";
 import { installCrd } from "../api/kube.ts";
+import { retireDistribution } from "../moto/fixtures.ts";
 import { isMutating, startTestOperator, useEmulator, type TestOperator } from "./operator.ts";
 
 const namespace = "convergence";
@@ -39,6 +40,10 @@ describe("SecuredContentBucket against AWS (emulated)", () => {
   let restoreEnv: () => void;
   let clientId: string;
   let userPoolId: string;
+
+  async function scbUid(name: string): Promise<string> {
+    return (await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.metadata.uid}"])).trim();
+  }
 
   async function scb(name: string, ns = namespace): Promise<StoredScb> {
     return JSON.parse(await kubectl(env, ["get", "-n", ns, `scb/${name}`, "-o", "json"])) as StoredScb;
@@ -215,6 +220,28 @@ describe("SecuredContentBucket against AWS (emulated)", () => {
     await kubectl(env, ["delete", "-n", otherNamespace, "scb/rival", "--timeout=30s"]);
     const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet ?? [];
     expect(tags).toContainEqual({ Key: "securedcontent.io/owner", Value: `test/${namespace}/courses` });
+  });
+
+  it("recreates a distribution deleted out of band, under a new caller reference, and moves the bucket policy to its ARN", async () => {
+    const before = (await scb("courses")).status;
+    await retireDistribution(cloudFront, before.distribution.id);
+    operator.advanceClock(120_000); // the next pass is a full one, which reads the distribution
+
+    const after = await waitFor(
+      async () => {
+        const current = await scb("courses");
+        const ready = current.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
+        return ready && current.status.distribution.id !== before.distribution.id ? current.status : undefined;
+      },
+      { what: "a new distribution in status, Ready", timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const config = (await cloudFront.send(new GetDistributionCommand({ Id: after.distribution.id }))).Distribution?.DistributionConfig;
+    expect(config?.CallerReference).toBe(`${(await scbUid("courses"))}/replaces/${before.distribution.id}`);
+    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "{}") as { Statement: { Condition?: unknown }[] };
+    const sourceArns = policy.Statement.map((statement) => JSON.stringify(statement.Condition ?? {}));
+    expect(sourceArns.some((condition) => condition.includes(after.distribution.arn))).toBe(true);
+    expect(sourceArns.some((condition) => condition.includes(before.distribution.arn))).toBe(false);
+    expect(after.url).toBe(`https://${after.distribution.domainName}`);
   });
 
   it("deletes cleanly: distribution disabled then deleted, OAC deleted, function marked, statement and claim removed, bucket kept private", async () => {
