@@ -107,13 +107,16 @@ describe("the generated CRD on a real API server", () => {
   });
 
   it("finds SecuredContentBuckets by bucket name with a field selector", async () => {
-    const byBucket = (bucket: string) =>
-      kubectl(env, ["get", "scb", "--all-namespaces", "--field-selector", `spec.bucket.name=${bucket}`, "-o", "name"]);
-    expect((await byBucket("simple-aws-courses-content")).trim().split("\n").sort()).toEqual([
-      "securedcontentbucket.securedcontent.io/courses",
-      "securedcontentbucket.securedcontent.io/minimal",
-    ]);
-    expect(await byBucket("some-other-bucket")).toBe("");
+    const byBucket = async (bucket: string): Promise<string[]> => {
+      const listed = await kubectl(env, [
+        "get", "scb", "--all-namespaces", "--field-selector", `spec.bucket.name=${bucket}`,
+        "-o", "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{\"\\n\"}{end}",
+      ]);
+      // Other test files share this API server and may use the example's bucket name in their own namespaces.
+      return listed.split("\n").filter((line) => line.startsWith(`${namespace}/`)).sort();
+    };
+    expect(await byBucket("simple-aws-courses-content")).toEqual([`${namespace}/courses`, `${namespace}/minimal`]);
+    expect(await byBucket("some-other-bucket")).toEqual([]);
   });
 
   it("lists SecuredContentBuckets under the securedcontent category", async () => {
