@@ -30,6 +30,31 @@ const addressSchema = z
     return { host: match[1] === "" ? "0.0.0.0" : (match[1] ?? "0.0.0.0"), port };
   });
 
+const awsServices = ["s3", "cloudfront", "lambda"] as const;
+
+/**
+ * Client-side token buckets per AWS service, as "service=rate/burst" pairs separated by commas (e.g.
+ * "cloudfront=5/10,s3=50/100"); services not named keep the built-in limits.
+ */
+const rateLimitsSchema = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const limits: Partial<Record<(typeof awsServices)[number], { ratePerSecond: number; burst: number }>> = {};
+    for (const pair of value.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+      const match = /^([a-z0-9]+)=(\d+(?:\.\d+)?)\/(\d+)$/.exec(pair);
+      const service = awsServices.find((s) => s === match?.[1]);
+      const ratePerSecond = Number(match?.[2]);
+      const burst = Number(match?.[3]);
+      if (service === undefined || !(ratePerSecond > 0) || !(burst >= 1)) {
+        ctx.addIssue({ code: "custom", message: `expected "<s3|cloudfront|lambda>=<rate per second>/<burst>" pairs, e.g. "cloudfront=5/10", not "${pair}"` });
+        return z.NEVER;
+      }
+      limits[service] = { ratePerSecond, burst };
+    }
+    return limits;
+  });
+
 export const operatorConfigSchema = z.object({
   AWS_REGION: z.string().min(1).default("us-east-1"),
   EDGE_FUNCTION_ROLE_ARN: z
@@ -43,6 +68,8 @@ export const operatorConfigSchema = z.object({
   /** How often the leader looks for edge functions marked for deletion (each retried with its own backoff). */
   SWEEP_INTERVAL_SECONDS: seconds(300),
   MAX_CONCURRENT_RECONCILES: z.coerce.number().int().min(1).max(64).default(4),
+  /** Overrides of the per-service AWS rate limits (accounts with raised quotas, or a shared account). */
+  AWS_RATE_LIMITS: rateLimitsSchema,
   LEADER_ELECTION: leaderElectionSchema,
   EDGE_FUNCTION_RUNTIME: z
     .string()

@@ -1,5 +1,4 @@
 // The operator's entry point, and nothing but wiring: config → logger → clients → elector → manager.
-import { KubeConfig } from "@kubernetes/client-node";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -9,6 +8,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { createControllerMetrics } from "./controller/controller-metrics.ts";
 import { EventRecorder } from "./controller/events.ts";
 import { Manager } from "./controller/manager.ts";
+import { loadKubeConfig } from "./k8s/kubeconfig.ts";
 import { ResourceClient } from "./k8s/resource-client.ts";
 import { KubeRestClient } from "./k8s/rest-client.ts";
 import { createLogger } from "./log.ts";
@@ -35,8 +35,7 @@ async function main(): Promise<void> {
   const metrics = createControllerMetrics();
   const operatorMetrics = createOperatorMetrics(metrics.registry);
 
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
+  const kubeConfig = await loadKubeConfig();
   const kube = new KubeRestClient(kubeConfig, {
     onRequest: (method, status, seconds) => {
       metrics.restRequests.inc({ method, code: String(status) });
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   });
   const aws = new AwsClients({
     defaultRegion: config.AWS_REGION,
-    rateLimits: defaultRateLimits,
+    rateLimits: { ...defaultRateLimits, ...config.AWS_RATE_LIMITS },
     s3ForcePathStyle: config.AWS_S3_FORCE_PATH_STYLE,
     observer: { onCall: (service, operation, outcome, seconds) => { operatorMetrics.recordAwsCall(service, operation, outcome, seconds); } },
   });

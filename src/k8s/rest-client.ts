@@ -1,14 +1,13 @@
-// A small JSON client for the Kubernetes API on top of @kubernetes/client-node's kubeconfig handling.
+// A small JSON client for the Kubernetes API, given a kubeconfig (./kubeconfig.ts, or client-node's KubeConfig).
 //
-// We use client-node for what it does well (loading kubeconfig and in-cluster config, credentials) and talk
-// to the API with one pooled undici Agent: the generated clients build a new dispatcher for every request,
-// convert dates into classes, and default patches to JSON-patch. Every response is parsed by the caller's
-// zod schema, and every request is counted, so API load per resource can be measured.
-import type { KubeConfig } from "@kubernetes/client-node";
+// It talks to the API with one pooled undici Agent: client-node's generated clients build a new dispatcher for
+// every request, convert dates into classes, and default patches to JSON-patch. Every response is parsed by the
+// caller's zod schema, and every request is counted, so API load per resource can be measured.
 import type { RequestOptions } from "node:https";
 import { Agent, fetch, type Response } from "undici";
 import type { z } from "zod";
 import { KubeApiError } from "./errors.ts";
+import type { KubeConnectionConfig } from "./kubeconfig.ts";
 
 export const contentTypes = {
   json: "application/json",
@@ -35,13 +34,13 @@ export interface RequestObserver {
 const credentialTtlMs = 60_000;
 
 export class KubeRestClient {
-  readonly #kubeConfig: KubeConfig;
+  readonly #kubeConfig: KubeConnectionConfig;
   readonly #server: string;
   readonly #observer: RequestObserver;
   #agent: Agent | undefined;
   #credentials: { readonly headers: Record<string, string>; readonly at: number } | undefined;
 
-  constructor(kubeConfig: KubeConfig, observer: RequestObserver = {}) {
+  constructor(kubeConfig: KubeConnectionConfig, observer: RequestObserver = {}) {
     const cluster = kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error("the kubeconfig has no current cluster");
     this.#kubeConfig = kubeConfig;
