@@ -1,17 +1,20 @@
 // Brings AWS to a SecuredContentBucket's spec, in DESIGN order: claim, Block Public Access, origin access
 // control, edge function, distribution, bucket policy, export. A full pass runs every step; between full
 // passes (FULL_RESYNC_SECONDS), an exposure pass re-reads only what decides exposure: the claim, Block Public
-// Access and the bucket policy.
+// Access and the bucket policy. While CloudFront deploys a distribution that a full pass of this generation
+// left otherwise in sync, a deploying pass re-reads the distribution and exposure, not the origin access
+// control and the edge function (which would also repackage the function on every requeue).
 import type { SecuredContentBucket } from "../api/index.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import type { CleanupResult, Convergence, ConvergenceResult } from "./convergence.ts";
 import { asReconcileError } from "./errors.ts";
+import { NameIndex } from "./name-index.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy } from "./steps/bucket-exposure.ts";
 import { claimBucket } from "./steps/claim.ts";
 import { inSync, ownerOf, type OperatorSettings, type StepContext } from "./steps/context.ts";
-import { ensureDistribution } from "./steps/distribution.ts";
+import { distributionConditionType, ensureDistribution, type DistributionState } from "./steps/distribution.ts";
 import { ensureEdgeFunction } from "./steps/edge-function.ts";
 import { ensureExportConfigMap } from "./steps/export.ts";
 import { ensureOriginAccessControl } from "./steps/origin-access-control.ts";
@@ -31,15 +34,22 @@ interface LastFullPass {
   readonly uid: string;
   readonly generation: number;
   readonly at: number;
+  /** Ready, or in sync except for a distribution still deploying. */
+  readonly outcome: "ready" | "deploying";
 }
 
 export class AwsConvergence implements Convergence {
   readonly #options: AwsConvergenceOptions;
-  /** When each resource last had a full pass that ended Ready; an exposure pass is enough until it is due. */
+  /**
+   * When each resource last had a full pass that ended Ready (an exposure pass is enough until the next is due)
+   * or only waiting for CloudFront to deploy (a deploying pass is enough until then).
+   */
   readonly #lastFull = new Map<string, LastFullPass>();
+  readonly #originAccessControls: NameIndex;
 
   constructor(options: AwsConvergenceOptions) {
     this.#options = options;
+    this.#originAccessControls = new NameIndex({ maxAgeMs: options.fullResyncMs, ...(options.now === undefined ? {} : { now: options.now }) });
   }
 
   async converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
@@ -61,22 +71,40 @@ export class AwsConvergence implements Convergence {
 
   async #converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
     const ctx = this.#context(resource, signal);
+    const key = `${resource.metadata.namespace}/${resource.metadata.name}`;
     await claimBucket(ctx);
     const arn = resource.status?.distribution?.arn;
     if (arn !== undefined && this.#exposurePassSuffices(resource)) return this.#exposurePass(ctx, arn);
-    const result = await this.#fullPass(ctx);
-    const key = `${resource.metadata.namespace}/${resource.metadata.name}`;
-    if (result.progress.state === "ready") {
-      this.#lastFull.set(key, { uid: resource.metadata.uid, generation: resource.metadata.generation, at: this.#now() });
-    } else {
-      this.#lastFull.delete(key);
+    const deploying = this.#deployingPassInputs(resource);
+    if (deploying !== undefined) {
+      try {
+        return await this.#deployingPass(ctx, deploying);
+      } catch (error) {
+        this.#lastFull.delete(key); // the retry runs a full pass
+        throw error;
+      }
     }
+    const result = await this.#fullPass(ctx);
+    const outcome = result.progress.state === "ready" ? "ready" : deployingOnly(result) ? "deploying" : undefined;
+    if (outcome === undefined) this.#lastFull.delete(key);
+    else this.#lastFull.set(key, { uid: resource.metadata.uid, generation: resource.metadata.generation, at: this.#now(), outcome });
     return result;
   }
 
   #context(resource: SecuredContentBucket, signal: AbortSignal): StepContext {
     const { aws, settings } = this.#options;
-    return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal, notices: [] };
+    return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal, notices: [], originAccessControls: this.#originAccessControls };
+  }
+
+  /** The last full pass of this very object and generation, if it is recent enough to build on. */
+  #recentFullPass(resource: SecuredContentBucket): LastFullPass | undefined {
+    const last = this.#lastFull.get(`${resource.metadata.namespace}/${resource.metadata.name}`);
+    const current =
+      last !== undefined &&
+      last.uid === resource.metadata.uid &&
+      last.generation === resource.metadata.generation &&
+      this.#now() - last.at < this.#options.fullResyncMs;
+    return current ? last : undefined;
   }
 
   #now(): number {
@@ -84,15 +112,55 @@ export class AwsConvergence implements Convergence {
   }
 
   #exposurePassSuffices(resource: SecuredContentBucket): boolean {
-    const last = this.#lastFull.get(`${resource.metadata.namespace}/${resource.metadata.name}`);
     const ready = resource.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
-    return (
-      ready &&
-      last !== undefined &&
-      last.uid === resource.metadata.uid &&
-      last.generation === resource.metadata.generation &&
-      this.#now() - last.at < this.#options.fullResyncMs
+    return ready && this.#recentFullPass(resource)?.outcome === "ready";
+  }
+
+  /** What a deploying pass needs from status, when the last full pass left only the deployment to wait for. */
+  #deployingPassInputs(resource: SecuredContentBucket): DeployingInputs | undefined {
+    const status = resource.status;
+    const distributionId = status?.distribution?.id;
+    const originAccessControlId = status?.originAccessControlId;
+    const edge = status?.edgeFunction;
+    if (distributionId === undefined || originAccessControlId === undefined || edge?.arn === undefined || edge.version === undefined) return undefined;
+    if (this.#recentFullPass(resource)?.outcome !== "deploying") return undefined;
+    return { distributionId, originAccessControlId, viewerRequestFunctionArn: `${edge.arn}:${edge.version}` };
+  }
+
+  /** The distribution (with exposure and export) of a resource whose other parts a recent full pass found in sync. */
+  async #deployingPass(ctx: StepContext, inputs: DeployingInputs): Promise<ConvergenceResult> {
+    const { resource } = ctx;
+    await ensureBlockPublicAccess(ctx);
+    const distribution = await ensureDistribution(ctx, {
+      originAccessControlId: inputs.originAccessControlId,
+      viewerRequestFunctionArn: inputs.viewerRequestFunctionArn,
+      knownId: inputs.distributionId,
+    });
+    await ensureBucketPolicy(ctx, distribution.value.arn);
+    const generation = resource.metadata.generation;
+    const steps: ConditionUpdate[] = [distribution.condition, inSync("BucketSecured", "Block Public Access is on and only the distribution may read", generation)];
+    const fields = await this.#addressFields(ctx, distribution.value);
+    if (distribution.condition.status !== "True") {
+      return this.#reconciling(ctx, steps, fields, { reason: distribution.condition.reason, message: distribution.condition.message });
+    }
+    const key = `${resource.metadata.namespace}/${resource.metadata.name}`;
+    const last = this.#lastFull.get(key);
+    if (last !== undefined) this.#lastFull.set(key, { ...last, outcome: "ready" });
+    return { steps, fields, progress: { state: "ready", reason: "Ready", message: readyMessage(resource) }, notices: ctx.notices };
+  }
+
+  /** Status fields for the distribution's address, also exported to the ConfigMap when the spec asks for it. */
+  async #addressFields(ctx: StepContext, distribution: DistributionState): Promise<Record<string, unknown>> {
+    const url = `https://${distribution.domainName}`;
+    ctx.notices.push(
+      ...(await ensureExportConfigMap(this.#options.kube, ctx.resource, {
+        url,
+        domainName: distribution.domainName,
+        distributionId: distribution.id,
+        distributionArn: distribution.arn,
+      })),
     );
+    return { url, distribution: { ...distribution } };
   }
 
   async #exposurePass(ctx: StepContext, distributionArn: string): Promise<ConvergenceResult> {
@@ -131,17 +199,7 @@ export class AwsConvergence implements Convergence {
     });
     await ensureBucketPolicy(ctx, distribution.value.arn);
     steps.push(distribution.condition, inSync("BucketSecured", "Block Public Access is on and only the distribution may read", generation));
-    const url = `https://${distribution.value.domainName}`;
-    fields["url"] = url;
-    fields["distribution"] = { ...distribution.value };
-    ctx.notices.push(
-      ...(await ensureExportConfigMap(this.#options.kube, resource, {
-        url,
-        domainName: distribution.value.domainName,
-        distributionId: distribution.value.id,
-        distributionArn: distribution.value.arn,
-      })),
-    );
+    Object.assign(fields, await this.#addressFields(ctx, distribution.value));
     if (distribution.condition.status !== "True") {
       return this.#reconciling(ctx, steps, fields, { reason: distribution.condition.reason, message: distribution.condition.message });
     }
@@ -157,6 +215,18 @@ export class AwsConvergence implements Convergence {
     const progress: Progress = { state: "reconciling", reason: why.reason, message: why.message };
     return { steps, fields, progress, requeueAfterMs: this.#options.deployingRequeueMs, notices: ctx.notices };
   }
+}
+
+interface DeployingInputs {
+  readonly distributionId: string;
+  readonly originAccessControlId: string;
+  readonly viewerRequestFunctionArn: string;
+}
+
+/** A full pass that found everything in sync and is only waiting for CloudFront to deploy. */
+function deployingOnly(result: ConvergenceResult): boolean {
+  const distribution = result.steps.find((step) => step.type === distributionConditionType);
+  return distribution?.status === "False" && distribution.reason === "Deploying" && result.steps.every((step) => step === distribution || step.status === "True");
 }
 
 function readyMessage(resource: SecuredContentBucket): string {

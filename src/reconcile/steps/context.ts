@@ -5,6 +5,7 @@ import type { SecuredContentBucket } from "../../api/index.ts";
 import type { AwsClients } from "../../aws/clients.ts";
 import type { ConditionUpdate } from "../../controller/conditions.ts";
 import type { Notice } from "../convergence.ts";
+import type { NameIndex } from "../name-index.ts";
 import type { OwnerIdentity } from "../naming.ts";
 
 export interface OperatorSettings {
@@ -30,6 +31,8 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** Corrections and notable changes; the reconciler records each as an Event. */
   readonly notices: Notice[];
+  /** Origin access control ids by name, shared by reconciles; without it, a lookup lists every OAC. */
+  readonly originAccessControls?: NameIndex;
 }
 
 export interface StepOutcome<T> {

@@ -70,17 +70,52 @@ async function listPage(ctx: StepContext, marker: string | undefined): Promise<O
   }
 }
 
-/** ListOriginAccessControls, page by page; the summaries carry every setting we compare. */
-async function findByName(ctx: StepContext, name: string): Promise<Found | undefined> {
+/** ListOriginAccessControls, page by page, until `stop` says the page holds what is looked for. */
+async function listPages(ctx: StepContext, stop: (items: readonly OriginAccessControlSummary[]) => boolean): Promise<void> {
   let marker: string | undefined;
   for (let page = 0; page < maxListPages; page += 1) {
     const list = await listPage(ctx, marker);
-    const match = list?.Items?.find((item) => item.Name === name);
-    if (match?.Id !== undefined) return { id: match.Id, settings: settingsOf(match) };
-    if (list?.IsTruncated !== true || list.NextMarker === undefined || list.NextMarker === "") return undefined;
+    if (stop(list?.Items ?? [])) return;
+    if (list?.IsTruncated !== true || list.NextMarker === undefined || list.NextMarker === "") return;
     marker = list.NextMarker;
   }
-  throw new Error(`more than ${String(maxListPages * 100)} origin access controls; stopped looking for ${name}`);
+  throw new Error(`more than ${String(maxListPages * 100)} origin access controls; stopped listing them`);
+}
+
+/** The OAC with this name, from a listing; the summaries carry every setting we compare. */
+async function findByName(ctx: StepContext, name: string): Promise<Found | undefined> {
+  let found: Found | undefined;
+  await listPages(ctx, (items) => {
+    const match = items.find((item) => item.Name === name);
+    if (match?.Id !== undefined) found = { id: match.Id, settings: settingsOf(match) };
+    return found !== undefined;
+  });
+  return found;
+}
+
+/** Every OAC's id by name, for the index shared by reconciles. */
+async function allIds(ctx: StepContext): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  await listPages(ctx, (items) => {
+    for (const item of items) if (item.Name !== undefined && item.Id !== undefined) ids.set(item.Name, item.Id);
+    return false;
+  });
+  return ids;
+}
+
+/**
+ * The OAC with this name: through the shared index when there is one (a hit is confirmed by id, so a stale one
+ * costs a listing, not a wrong answer), else by listing.
+ */
+async function lookUp(ctx: StepContext, name: string): Promise<Found | undefined> {
+  const index = ctx.originAccessControls;
+  if (index === undefined) return findByName(ctx, name);
+  const id = await index.lookup(name, () => allIds(ctx));
+  if (id === undefined) return undefined;
+  const found = await getById(ctx, id);
+  if (found?.settings.Name === name) return found;
+  index.forget(name);
+  return findByName(ctx, name);
 }
 
 /** This resource's OAC by its name: how deletion finds one whose id never reached status. */
@@ -132,7 +167,7 @@ export async function ensureOriginAccessControl(ctx: StepContext, known: { id?: 
   const generation = ctx.resource.metadata.generation;
   const byId = known.id === undefined ? undefined : await getById(ctx, known.id);
   // An id whose OAC carries another name is not ours (a restored status, say): fall back to the name.
-  const found = byId?.settings.Name === desired.Name ? byId : await findByName(ctx, desired.Name);
+  const found = byId?.settings.Name === desired.Name ? byId : await lookUp(ctx, desired.Name);
   if (found === undefined) {
     const id = await createOrAdopt(ctx, desired);
     return { condition: inSync(originAccessConditionType, `origin access control ${id} signs requests to the bucket`, generation), value: { id } };
@@ -154,12 +189,14 @@ export async function ensureOriginAccessControl(ctx: StepContext, known: { id?: 
 async function createOrAdopt(ctx: StepContext, desired: OwnedSettings): Promise<string> {
   try {
     const id = await create(ctx, desired);
+    ctx.originAccessControls?.remember(desired.Name, id);
     ctx.notices.push({ type: "Normal", reason: "OriginAccessControlCreated", message: `created origin access control ${desired.Name} (${id})` });
     return id;
   } catch (error) {
     if (!isAwsError(error, "Conflict") || error.awsCode !== "OriginAccessControlAlreadyExists") throw error;
     const existing = await findByName(ctx, desired.Name);
     if (existing === undefined) throw error;
+    ctx.originAccessControls?.remember(desired.Name, existing.id);
     return existing.id;
   }
 }

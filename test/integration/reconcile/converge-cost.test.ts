@@ -1,0 +1,87 @@
+// What converging costs in AWS calls, for the operator's own choices (issue 9): a requeue while CloudFront
+// deploys re-reads only the distribution and exposure, and new resources find their origin access controls
+// through one shared listing instead of a listing each.
+import { CloudFrontClient, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
+import { seedUserPool } from "../../harness/cognito.ts";
+import { awsClientConfig } from "../../harness/env.ts";
+import { kubectl } from "../../harness/kubectl.ts";
+import { waitFor } from "../../harness/wait.ts";
+import { installCrd } from "../api/kube.ts";
+import { startTestOperator, useEmulator, type TestOperator } from "./operator.ts";
+
+const namespace = "converge-cost";
+
+describe("the AWS calls of converging", () => {
+  const env = inject("harness");
+  const cloudFront = new CloudFrontClient(awsClientConfig(env));
+  let operator: TestOperator;
+  let restoreEnv: () => void;
+  let pool: { userPoolId: string; clientId: string };
+
+  function manifest(name: string, bucket: string): string {
+    return JSON.stringify({
+      apiVersion: "securedcontent.io/v1alpha1",
+      kind: "SecuredContentBucket",
+      metadata: { name, namespace },
+      spec: { bucket: { name: bucket, region: "us-east-1" }, auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups: ["paid-students"] } },
+    });
+  }
+
+  async function applyAndWaitReady(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      await createPublicContentBucket(env, `${name}-content`, [{ key: "a.txt", body: "a", contentType: "text/plain" }]);
+      await kubectl(env, ["apply", "-f", "-"], { input: manifest(name, `${name}-content`) });
+    }
+    await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", ...names.map((n) => `scb/${n}`), "--timeout=60s"]);
+  }
+
+  const operations = (name: string): string[][] =>
+    operator.reconciles.filter((r) => r.key === `${namespace}/${name}`).map((r) => r.calls.map((c) => c.operation));
+
+  beforeAll(async () => {
+    restoreEnv = useEmulator(env);
+    await installCrd(env);
+    await kubectl(env, ["create", "namespace", namespace]);
+    pool = await seedUserPool(env, { poolName: "courses", groups: ["paid-students"], users: [] });
+    const edgeRoleArn = await createEdgeRole(env);
+    operator = await startTestOperator(env, { edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 600_000, deployingRequeueMs: 500 });
+  });
+
+  afterAll(async () => {
+    await operator.stop();
+    restoreEnv();
+  });
+
+  it("while CloudFront deploys, requeues read the distribution and exposure, not the origin access control or the function", async () => {
+    await applyAndWaitReady(["lessons"]);
+    const [first, ...requeues] = operations("lessons");
+    expect(first).toEqual(expect.arrayContaining(["CreateOriginAccessControl", "CreateFunction", "CreateDistributionWithTags"]));
+    // The emulator deploys after two reads: at least one requeue saw InProgress, the last one Deployed.
+    expect(requeues.length).toBeGreaterThanOrEqual(2);
+    for (const calls of requeues) {
+      expect(calls).toContain("GetDistribution");
+      expect(calls.filter((op) => /OriginAccessControl|Function/.test(op))).toEqual([]);
+    }
+  });
+
+  it("finds the origin access controls of new resources through one shared listing", async () => {
+    const before = operator.calls.calls.filter((c) => c.operation === "ListOriginAccessControls").length;
+    await applyAndWaitReady(["quizzes", "videos", "assignments"]);
+    const listings = operator.calls.calls.filter((c) => c.operation === "ListOriginAccessControls").length - before;
+    expect(listings).toBe(0); // the listing made for the first resource still serves
+    expect(operator.calls.calls.filter((c) => c.operation === "CreateOriginAccessControl")).toHaveLength(4);
+  });
+
+  it("gives a resource deleted and created again under its name a new origin access control, not the deleted one's id", async () => {
+    const deletedId = JSON.parse(await kubectl(env, ["get", "-n", namespace, "scb/videos", "-o", "json"])) as { status: { originAccessControlId: string } };
+    await kubectl(env, ["delete", "-n", namespace, "scb/videos", "--timeout=60s"]);
+    await kubectl(env, ["apply", "-f", "-"], { input: manifest("videos", "videos-content") });
+    await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/videos", "--timeout=60s"]);
+    const recreated = JSON.parse(await kubectl(env, ["get", "-n", namespace, "scb/videos", "-o", "json"])) as { status: { originAccessControlId: string } };
+    expect(recreated.status.originAccessControlId).not.toBe(deletedId.status.originAccessControlId);
+    const listed = await waitFor(async () => (await cloudFront.send(new ListOriginAccessControlsCommand({}))).OriginAccessControlList?.Items, { what: "the OAC list", timeoutMs: 5_000 });
+    expect(listed.filter((oac) => oac.Name?.includes("videos"))).toHaveLength(1);
+  });
+});
