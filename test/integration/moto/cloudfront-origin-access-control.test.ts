@@ -1,4 +1,5 @@
-// Patch cloudfront_origin_access_control: OACs are versioned, deletable only when unused, and 404 when unknown.
+// Patch cloudfront_origin_access_control: OACs are versioned, deletable only when unused, 404 when unknown, and
+// listed page by page.
 import {
   DeleteDistributionCommand,
   DeleteOriginAccessControlCommand,
@@ -103,5 +104,27 @@ describe("CloudFront origin access controls", () => {
 
     await cloudFront.send(new DeleteDistributionCommand({ Id: created.id, IfMatch: disabled.ETag }));
     await cloudFront.send(new DeleteOriginAccessControlCommand({ Id: oac.id, IfMatch: oac.etag }));
+  });
+
+  it("lists OACs page by page with Marker and MaxItems, each once, until a page is not truncated", async () => {
+    const names = ["paged-a", "paged-b", "paged-c", "paged-d", "paged-e"];
+    for (const name of names) await createOriginAccessControl(cloudFront, name);
+    const seen: string[] = [];
+    let marker: string | undefined;
+    let pages = 0;
+    do {
+      const list = required(
+        (await cloudFront.send(new ListOriginAccessControlsCommand({ MaxItems: 2, ...(marker === undefined ? {} : { Marker: marker }) }))).OriginAccessControlList,
+        "list",
+      );
+      pages += 1;
+      expect(list.Items?.length ?? 0).toBeLessThanOrEqual(2);
+      seen.push(...(list.Items ?? []).map((item) => item.Name ?? ""));
+      marker = list.IsTruncated === true ? required(list.NextMarker, "NextMarker") : undefined;
+    } while (marker !== undefined && pages < 10);
+    const paged = seen.filter((name) => name.startsWith("paged-"));
+    expect(paged.sort()).toEqual(names);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(pages).toBe(Math.ceil(seen.length / 2));
   });
 });

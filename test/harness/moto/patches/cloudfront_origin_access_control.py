@@ -8,6 +8,9 @@ AWS behaviour restored here:
 - Like distributions, an OAC's ETag is its version: UpdateOriginAccessControl gives it a new one, and both
   update and delete need the current ETag as If-Match (InvalidIfMatchVersion when missing, PreconditionFailed
   when outdated). moto 5.2.5 never passes If-Match to its backend.
+- ListOriginAccessControls pages by Marker and MaxItems. moto 5.2.5's handler reads both but calls its
+  paginated backend without them, so every request gets the first page, marked truncated: anything that
+  pages through more than 100 OACs (the operator's lookup by name) never reaches the end.
 """
 
 from __future__ import annotations
@@ -42,6 +45,26 @@ def distributions_using(backend: Any, control_id: str) -> list[str]:
 def apply() -> None:
     _patch_backend()
     _pass_if_match_from_requests()
+    _page_listing()
+
+
+def _page_listing() -> None:
+    def list_origin_access_controls(self: Any) -> ActionResult:
+        marker = self._get_param("Marker") or None
+        max_items = self._get_int_param("MaxItems") or 100
+        page, next_marker = self.backend.list_origin_access_controls(marker=marker, max_items=max_items)
+        listing = {
+            "Marker": marker or "",
+            "MaxItems": max_items,
+            "IsTruncated": next_marker is not None,
+            "Quantity": len(page),
+            "Items": page,
+        }
+        if next_marker is not None:
+            listing["NextMarker"] = next_marker
+        return ActionResult({"OriginAccessControlList": listing})
+
+    CloudFrontResponse.list_origin_access_controls = list_origin_access_controls  # type: ignore[method-assign]
 
 
 def _patch_backend() -> None:
