@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     settings,
     fullResyncMs: config.FULL_RESYNC_SECONDS * 1000,
     deployingRequeueMs: config.DEPLOYING_REQUEUE_SECONDS * 1000,
+    exposureResyncMs: config.EXPOSURE_RESYNC_SECONDS * 1000,
     cleanUp: (ctx) => cleanUpAws(ctx, { deployingRequeueMs: config.DEPLOYING_REQUEUE_SECONDS * 1000 }),
   });
   const events = new EventRecorder({ client: kube, component: "securedcontent", instance: identity, log });

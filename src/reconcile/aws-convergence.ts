@@ -2,8 +2,10 @@
 // control, edge function, distribution, bucket policy, export. A full pass runs every step; between full
 // passes (FULL_RESYNC_SECONDS), an exposure pass re-reads only what decides exposure: the claim, Block Public
 // Access and the bucket policy. While CloudFront deploys a distribution that a full pass of this generation
-// left otherwise in sync, a deploying pass re-reads the distribution and exposure, not the origin access
-// control and the edge function (which would also repackage the function on every requeue).
+// left otherwise in sync, a deploying pass re-reads the distribution, not the origin access control and the
+// edge function (which would also repackage the function on every requeue), and exposure only once half an
+// exposure interval has passed since it was last read: requeues come every DEPLOYING_REQUEUE_SECONDS, and
+// re-reading exposure on each would multiply the S3 reads of a deploying resource.
 import type { SecuredContentBucket } from "../api/index.ts";
 import type { AwsClients } from "../aws/clients.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
@@ -26,6 +28,8 @@ export interface AwsConvergenceOptions {
   readonly fullResyncMs: number;
   /** How soon to look again while CloudFront deploys. */
   readonly deployingRequeueMs: number;
+  /** EXPOSURE_RESYNC_SECONDS; without it, every deploying pass re-reads exposure. */
+  readonly exposureResyncMs?: number;
   readonly cleanUp: (ctx: StepContext) => Promise<CleanupResult>;
   readonly now?: () => number;
 }
@@ -36,6 +40,8 @@ interface LastFullPass {
   readonly at: number;
   /** Ready, or in sync except for a distribution still deploying. */
   readonly outcome: "ready" | "deploying";
+  /** When the claim, Block Public Access and the bucket policy were last read. */
+  readonly exposureReadAt: number;
 }
 
 export class AwsConvergence implements Convergence {
@@ -72,9 +78,6 @@ export class AwsConvergence implements Convergence {
   async #converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
     const ctx = this.#context(resource, signal);
     const key = `${resource.metadata.namespace}/${resource.metadata.name}`;
-    await claimBucket(ctx);
-    const arn = resource.status?.distribution?.arn;
-    if (arn !== undefined && this.#exposurePassSuffices(resource)) return this.#exposurePass(ctx, arn);
     const deploying = this.#deployingPassInputs(resource);
     if (deploying !== undefined) {
       try {
@@ -84,10 +87,14 @@ export class AwsConvergence implements Convergence {
         throw error;
       }
     }
+    await claimBucket(ctx);
+    const arn = resource.status?.distribution?.arn;
+    if (arn !== undefined && this.#exposurePassSuffices(resource)) return this.#exposurePass(ctx, arn);
     const result = await this.#fullPass(ctx);
     const outcome = result.progress.state === "ready" ? "ready" : deployingOnly(result) ? "deploying" : undefined;
+    const now = this.#now();
     if (outcome === undefined) this.#lastFull.delete(key);
-    else this.#lastFull.set(key, { uid: resource.metadata.uid, generation: resource.metadata.generation, at: this.#now(), outcome });
+    else this.#lastFull.set(key, { uid: resource.metadata.uid, generation: resource.metadata.generation, at: now, outcome, exposureReadAt: now });
     return result;
   }
 
@@ -127,26 +134,49 @@ export class AwsConvergence implements Convergence {
     return { distributionId, originAccessControlId, viewerRequestFunctionArn: `${edge.arn}:${edge.version}` };
   }
 
-  /** The distribution (with exposure and export) of a resource whose other parts a recent full pass found in sync. */
+  /**
+   * The distribution (and the export) of a resource whose other parts a recent full pass found in sync, and
+   * exposure when it is due or when the distribution was replaced (the policy must name the new one).
+   */
   async #deployingPass(ctx: StepContext, inputs: DeployingInputs): Promise<ConvergenceResult> {
     const { resource } = ctx;
-    await ensureBlockPublicAccess(ctx);
+    const key = `${resource.metadata.namespace}/${resource.metadata.name}`;
+    const exposureDue = this.#exposureDue(key);
+    if (exposureDue) {
+      await claimBucket(ctx);
+      await ensureBlockPublicAccess(ctx);
+    }
     const distribution = await ensureDistribution(ctx, {
       originAccessControlId: inputs.originAccessControlId,
       viewerRequestFunctionArn: inputs.viewerRequestFunctionArn,
       knownId: inputs.distributionId,
     });
-    await ensureBucketPolicy(ctx, distribution.value.arn);
-    const generation = resource.metadata.generation;
-    const steps: ConditionUpdate[] = [distribution.condition, inSync("BucketSecured", "Block Public Access is on and only the distribution may read", generation)];
-    const fields = await this.#addressFields(ctx, distribution.value);
-    if (distribution.condition.status !== "True") {
-      return this.#reconciling(ctx, steps, fields, { reason: distribution.condition.reason, message: distribution.condition.message });
+    const readExposure = exposureDue || distribution.value.arn !== resource.status?.distribution?.arn;
+    if (readExposure) {
+      if (!exposureDue) await claimBucket(ctx);
+      await ensureBucketPolicy(ctx, distribution.value.arn);
     }
-    const key = `${resource.metadata.namespace}/${resource.metadata.name}`;
+    const generation = resource.metadata.generation;
+    const steps: ConditionUpdate[] = [distribution.condition];
+    if (readExposure) steps.push(inSync("BucketSecured", "Block Public Access is on and only the distribution may read", generation));
+    const fields = await this.#addressFields(ctx, distribution.value);
     const last = this.#lastFull.get(key);
-    if (last !== undefined) this.#lastFull.set(key, { ...last, outcome: "ready" });
+    const deployed = distribution.condition.status === "True";
+    if (last !== undefined) {
+      this.#lastFull.set(key, { ...last, outcome: deployed ? "ready" : "deploying", exposureReadAt: exposureDue ? this.#now() : last.exposureReadAt });
+    }
+    if (!deployed) return this.#reconciling(ctx, steps, fields, { reason: distribution.condition.reason, message: distribution.condition.message });
     return { steps, fields, progress: { state: "ready", reason: "Ready", message: readyMessage(resource) }, notices: ctx.notices };
+  }
+
+  /**
+   * Whether a deploying pass must re-read exposure: once half an exposure interval has passed since the last
+   * read, so that with requeues no longer than half the interval, exposure is read at least once per interval.
+   */
+  #exposureDue(key: string): boolean {
+    const interval = this.#options.exposureResyncMs;
+    const last = this.#lastFull.get(key);
+    return interval === undefined || last === undefined || this.#now() - last.exposureReadAt >= interval / 2;
   }
 
   /** Status fields for the distribution's address, also exported to the ConfigMap when the spec asks for it. */

@@ -1,17 +1,20 @@
 // What converging costs in AWS calls, for the operator's own choices (issue 9): a requeue while CloudFront
-// deploys re-reads only the distribution and exposure, and new resources find their origin access controls
-// through one shared listing instead of a listing each.
+// deploys re-reads the distribution, and exposure only when it is due; new resources find their origin access
+// controls through one shared listing instead of a listing each.
 import { CloudFrontClient, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
 import { seedUserPool } from "../../harness/cognito.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
+import { setMotoTransition, unsetMotoTransition } from "../../harness/moto.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { installCrd } from "../api/kube.ts";
 import { startTestOperator, useEmulator, type TestOperator } from "./operator.ts";
 
 const namespace = "converge-cost";
+const exposureResyncMs = 60_000;
+const distributionModel = "cloudfront::distribution";
 
 describe("the AWS calls of converging", () => {
   const env = inject("harness");
@@ -46,7 +49,7 @@ describe("the AWS calls of converging", () => {
     await kubectl(env, ["create", "namespace", namespace]);
     pool = await seedUserPool(env, { poolName: "courses", groups: ["paid-students"], users: [] });
     const edgeRoleArn = await createEdgeRole(env);
-    operator = await startTestOperator(env, { edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 600_000, deployingRequeueMs: 500 });
+    operator = await startTestOperator(env, { edgeRoleArn, exposureResyncMs, fullResyncMs: 600_000, deployingRequeueMs: 500 });
   });
 
   afterAll(async () => {
@@ -54,24 +57,39 @@ describe("the AWS calls of converging", () => {
     restoreEnv();
   });
 
-  it("while CloudFront deploys, requeues read the distribution and exposure, not the origin access control or the function", async () => {
+  it("while CloudFront deploys, requeues read the distribution only, not the OAC, the function, or exposure read moments ago", async () => {
     await applyAndWaitReady(["lessons"]);
     const [first, ...requeues] = operations("lessons");
-    expect(first).toEqual(expect.arrayContaining(["CreateOriginAccessControl", "CreateFunction", "CreateDistributionWithTags"]));
+    expect(first).toEqual(expect.arrayContaining(["CreateOriginAccessControl", "CreateFunction", "CreateDistributionWithTags", "GetBucketPolicy"]));
     // The emulator deploys after two reads: at least one requeue saw InProgress, the last one Deployed.
     expect(requeues.length).toBeGreaterThanOrEqual(2);
-    for (const calls of requeues) {
-      expect(calls).toContain("GetDistribution");
-      expect(calls.filter((op) => /OriginAccessControl|Function/.test(op))).toEqual([]);
+    for (const calls of requeues) expect(calls).toEqual(["GetDistribution"]);
+  });
+
+  it("re-reads exposure in a requeue once half an exposure interval has passed since it was read", async () => {
+    // CloudFront keeps deploying until told otherwise, so requeues go on while the clock moves.
+    await setMotoTransition(env.awsEndpoint, distributionModel, { progression: "manual", times: 1_000_000 });
+    try {
+      await createPublicContentBucket(env, "quizzes-content", [{ key: "a.txt", body: "a", contentType: "text/plain" }]);
+      await kubectl(env, ["apply", "-f", "-"], { input: manifest("quizzes", "quizzes-content") });
+      await waitFor(() => (operations("quizzes").length >= 2 ? true : undefined), { what: "a requeue", timeoutMs: 20_000, intervalMs: 20 });
+      expect(operations("quizzes")[1]).toEqual(["GetDistribution"]);
+      operator.advanceClock(exposureResyncMs / 2);
+      const seen = operations("quizzes").length;
+      const exposed = await waitFor(() => operations("quizzes").slice(seen).find((calls) => calls.length > 1), { what: "a requeue reading exposure", timeoutMs: 20_000, intervalMs: 20 });
+      expect(exposed).toEqual(["GetBucketTagging", "GetPublicAccessBlock", "GetDistribution", "GetBucketPolicy"]);
+    } finally {
+      await unsetMotoTransition(env.awsEndpoint, distributionModel);
     }
+    await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/quizzes", "--timeout=60s"]);
   });
 
   it("finds the origin access controls of new resources through one shared listing", async () => {
     const before = operator.calls.calls.filter((c) => c.operation === "ListOriginAccessControls").length;
-    await applyAndWaitReady(["quizzes", "videos", "assignments"]);
+    await applyAndWaitReady(["videos", "assignments", "slides"]);
     const listings = operator.calls.calls.filter((c) => c.operation === "ListOriginAccessControls").length - before;
     expect(listings).toBe(0); // the listing made for the first resource still serves
-    expect(operator.calls.calls.filter((c) => c.operation === "CreateOriginAccessControl")).toHaveLength(4);
+    expect(operator.calls.calls.filter((c) => c.operation === "CreateOriginAccessControl")).toHaveLength(5);
   });
 
   it("gives a resource deleted and created again under its name a new origin access control, not the deleted one's id", async () => {

@@ -104,6 +104,7 @@ export async function startTestOperator(env: HarnessEnv, options: TestOperatorOp
     },
     fullResyncMs: options.fullResyncMs,
     deployingRequeueMs: options.deployingRequeueMs,
+    exposureResyncMs: options.exposureResyncMs,
     cleanUp: (ctx) => cleanUpAws(ctx, { deployingRequeueMs: options.deployingRequeueMs }),
     now: () => Date.now() + clockOffset,
   });
