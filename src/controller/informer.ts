@@ -27,6 +27,21 @@ export interface InformerOptions {
   readonly backoff?: BackoffPolicy;
   /** Server-side watch timeout; each watch picks a value between this and twice this, like client-go. */
   readonly watchTimeoutSeconds?: number;
+  /**
+   * What of each object to keep in the cache (and hand to the handlers), like client-go's TransformFunc: a
+   * cache of N objects holds N times whatever this keeps.
+   */
+  readonly transform?: (object: KubeObject) => KubeObject;
+}
+
+/**
+ * A transform that keeps only the metadata, without managedFields: enough for keys, resyncs and deciding
+ * whether a change needs a reconcile, at a fraction of the memory of whole objects with their status.
+ */
+export function metadataOnly(object: KubeObject): KubeObject {
+  const metadata: Record<string, unknown> & KubeObject["metadata"] = { ...object.metadata };
+  delete metadata["managedFields"];
+  return { ...(object.apiVersion === undefined ? {} : { apiVersion: object.apiVersion }), ...(object.kind === undefined ? {} : { kind: object.kind }), metadata };
 }
 
 type WatchOutcome = "closed" | "gone";
@@ -106,6 +121,10 @@ export class Informer {
     }
   }
 
+  #transform(object: KubeObject): KubeObject {
+    return this.#options.transform?.(object) ?? object;
+  }
+
   #backoffPolicy(): BackoffPolicy {
     return this.#options.backoff ?? defaultInformerBackoff;
   }
@@ -122,7 +141,7 @@ export class Informer {
         schema: objectListSchema,
         signal,
       });
-      for (const item of page.items) fresh.set(objectKey(item.metadata), item);
+      for (const item of page.items) fresh.set(objectKey(item.metadata), this.#transform(item));
       continueToken = page.metadata.continue === "" ? undefined : page.metadata.continue;
       resourceVersion = page.metadata.resourceVersion;
     } while (continueToken !== undefined);
@@ -192,7 +211,7 @@ export class Informer {
       this.#resourceVersion = bookmarkSchema.parse(event.object).metadata.resourceVersion;
       return undefined;
     }
-    const object = kubeObjectSchema.parse(event.object);
+    const object = this.#transform(kubeObjectSchema.parse(event.object));
     this.#resourceVersion = object.metadata.resourceVersion;
     const key = objectKey(object.metadata);
     if (event.type === "DELETED") {

@@ -11,7 +11,7 @@ import type { BackoffPolicy } from "./backoff.ts";
 import { Controller } from "./controller.ts";
 import type { ControllerMetrics } from "./controller-metrics.ts";
 import { startHealthServer, type HealthServer } from "./health-server.ts";
-import { Informer } from "./informer.ts";
+import { Informer, metadataOnly } from "./informer.ts";
 import { LeaderElector } from "./leader-election.ts";
 import type { Reconciler } from "./reconciler.ts";
 
@@ -71,6 +71,8 @@ export class Manager {
       client: options.client,
       path: options.collectionPath,
       log: options.log,
+      // Reconcilers read the object they work on; the cache only needs what needsReconcile looks at.
+      transform: metadataOnly,
       handlers: {
         onUpsert: (key, object, previous) => {
           if (needsReconcile(object, previous)) queue.add(key);

@@ -84,6 +84,13 @@ describe("the AWS calls of converging", () => {
     await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/quizzes", "--timeout=60s"]);
   });
 
+  it("caches only metadata of the resources it watches, without managedFields", () => {
+    const cached = operator.manager.informer.get(`${namespace}/lessons`);
+    expect(Object.keys(cached ?? {}).sort()).toEqual(["apiVersion", "kind", "metadata"]);
+    expect(cached?.metadata).not.toHaveProperty("managedFields");
+    expect(cached?.metadata.finalizers).toEqual(["securedcontent.io/cleanup"]);
+  });
+
   it("finds the origin access controls of new resources through one shared listing", async () => {
     const before = operator.calls.calls.filter((c) => c.operation === "ListOriginAccessControls").length;
     await applyAndWaitReady(["videos", "assignments", "slides"]);
