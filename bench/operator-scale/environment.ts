@@ -1,5 +1,5 @@
 // The benchmark's environment: the harness's control plane and moto (launched to deploy a new distribution after
-// a set number of reads, with the paging patch of ./moto_serve.py), the CRD, and a Kubernetes client.
+// a set number of reads), the CRD, a Kubernetes client, and the CPU time of those processes.
 import { KubeConfig } from "@kubernetes/client-node";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -9,8 +9,8 @@ import { KubeRestClient } from "../../src/k8s/rest-client.ts";
 import { startControlPlane } from "../../test/harness/control-plane.ts";
 import type { HarnessEnv } from "../../test/harness/env.ts";
 import { kubectl } from "../../test/harness/kubectl.ts";
+import { startMoto } from "../../test/harness/moto.ts";
 import { makeRunDir } from "../../test/harness/paths.ts";
-import { startScaleMoto } from "./moto.ts";
 import { cpuSecondsOf, pidsMentioning } from "./proc.ts";
 
 export interface BenchEnvironment {
@@ -27,7 +27,7 @@ export async function startBenchEnvironment(options: { deployAfterReads: number;
   mkdirSync(join(runDir, "logs"), { recursive: true });
   const started = await Promise.allSettled([
     startControlPlane({ runDir, progress: options.progress }),
-    startScaleMoto({ runDir, progress: options.progress, deployAfterReads: options.deployAfterReads }),
+    startMoto({ runDir, progress: options.progress, deployAfterReads: options.deployAfterReads }),
   ]);
   const [controlPlane, moto] = started;
   if (controlPlane.status === "rejected" || moto.status === "rejected") {
@@ -57,7 +57,9 @@ export async function startBenchEnvironment(options: { deployAfterReads: number;
     await stop();
     throw error;
   }
-  const controlPlanePids = pidsMentioning(runDir).filter((pid) => pid !== moto.value.pid && pid !== process.pid);
-  const cpuSeconds = (): { moto: number; controlPlane: number } => ({ moto: cpuSecondsOf([moto.value.pid]), controlPlane: cpuSecondsOf(controlPlanePids) });
+  // etcd and kube-apiserver name the run folder on their command lines; moto names its port.
+  const controlPlanePids = pidsMentioning(runDir).filter((pid) => pid !== process.pid);
+  const motoPids = pidsMentioning(`--port\u0000${moto.value.port}\u0000`);
+  const cpuSeconds = (): { moto: number; controlPlane: number } => ({ moto: cpuSecondsOf(motoPids), controlPlane: cpuSecondsOf(controlPlanePids) });
   return { env, kube, cpuSeconds, stop };
 }

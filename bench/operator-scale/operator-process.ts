@@ -1,6 +1,9 @@
 // The operator as it runs in production (src/main.ts, leader election on), as a separate process pointed at the
 // emulator, with its /metrics scraped and its memory and CPU read from /proc.
+import { execFile } from "node:child_process";
+import { existsSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { emulatorCredentials, type HarnessEnv } from "../../test/harness/env.ts";
 import { repoRoot } from "../../test/harness/paths.ts";
@@ -8,6 +11,8 @@ import { freePort } from "../../test/harness/ports.ts";
 import { startProcess } from "../../test/harness/process.ts";
 import { processUsage, type ProcessUsage } from "./proc.ts";
 import { parsePrometheusText, sumOf, type Sample } from "./prometheus.ts";
+
+const execFileAsync = promisify(execFile);
 
 export const leaseNamespace = "securedcontent-system";
 export const clusterName = "scale";
@@ -25,6 +30,24 @@ export interface OperatorSettings {
   /** Where to write a V8 CPU profile, if wanted. */
   readonly profileDir?: string;
   readonly nodeOptions: readonly string[];
+  /** The script to run and the Node.js flags it needs: src/main.ts, or a build's main.js. */
+  readonly entry: OperatorEntry;
+}
+
+export interface OperatorEntry {
+  readonly script: string;
+  readonly nodeFlags: readonly string[];
+}
+
+export const sourceEntry: OperatorEntry = { script: join(repoRoot, "src", "main.ts"), nodeFlags: [] };
+
+/** Compiles the operator as the image build does (tsc -p tsconfig.build.json) into `dir`, and names its entry. */
+export async function buildEntry(dir: string): Promise<OperatorEntry> {
+  const outDir = join(dir, "dist");
+  await execFileAsync(join(repoRoot, "node_modules", ".bin", "tsc"), ["-p", join(repoRoot, "tsconfig.build.json"), "--outDir", outDir], { cwd: repoRoot });
+  // The compiled files resolve their packages from the folders above them, as in the image.
+  if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+  return { script: join(outDir, "src", "main.js"), nodeFlags: ["--enable-source-maps"] };
 }
 
 export interface OperatorProcess {
@@ -46,7 +69,7 @@ export async function startOperator(env: HarnessEnv, settings: OperatorSettings)
   const child = startProcess({
     name: `operator-${settings.label}`,
     command: process.execPath,
-    args: [...settings.nodeOptions, ...profiling, join(repoRoot, "src", "main.ts")],
+    args: [...settings.entry.nodeFlags, ...settings.nodeOptions, ...profiling, settings.entry.script],
     logFile,
     env: {
       ...process.env,

@@ -25,6 +25,8 @@ export interface ScaleOptions {
   readonly profile: boolean;
   /** Extra Node.js flags for the operator process, e.g. "--max-old-space-size=96". */
   readonly operatorNodeOptions: readonly string[];
+  /** Run src/main.ts as is, or the compiled build the image runs (dist/src/main.js). */
+  readonly operatorEntry: "source" | "build";
 }
 
 export const usage = `usage: node bench/operator-scale/run.ts [options]
@@ -37,7 +39,8 @@ export const usage = `usage: node bench/operator-scale/run.ts [options]
   --resync-periods 2           how many of those periods are counted
   --ready-timeout-seconds 900  per round
   --profile                    write .cpuprofile files of the operator
-  --node-options=<flags>       extra Node.js flags for the operator, e.g. --node-options=--max-old-space-size=96`;
+  --node-options=<flags>       extra Node.js flags for the operator, e.g. --node-options=--max-old-space-size=96
+  --operator source            source: node src/main.ts; build: tsc to JavaScript and run it as the image does`;
 
 function positiveInteger(name: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text);
@@ -61,12 +64,15 @@ export function parseScaleOptions(argv: readonly string[]): ScaleOptions | "help
       "ready-timeout-seconds": { type: "string", default: "900" },
       profile: { type: "boolean", default: false },
       "node-options": { type: "string", default: "" },
+      operator: { type: "string", default: "source" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) return "help";
   const sizes = values.sizes.split(",").map((size) => positiveInteger("sizes", size.trim(), 5_000));
   const rateLimits = values["rate-limits"].trim();
+  const operatorEntry = values.operator;
+  if (operatorEntry !== "source" && operatorEntry !== "build") throw new Error(`--operator must be source or build, not ${operatorEntry}`);
   if (!rateLimitSpec.test(rateLimits)) throw new Error(`--rate-limits must be off, default, or like cloudfront=5/10,lambda=10/20; not ${rateLimits}`);
   return {
     sizes: [...new Set(sizes)].sort((a, b) => a - b),
@@ -79,5 +85,6 @@ export function parseScaleOptions(argv: readonly string[]): ScaleOptions | "help
     readyTimeoutSeconds: positiveInteger("ready-timeout-seconds", values["ready-timeout-seconds"], 7_200),
     profile: values.profile,
     operatorNodeOptions: values["node-options"].split(/\s+/).filter((flag) => flag !== ""),
+    operatorEntry,
   };
 }

@@ -8,7 +8,7 @@ import type { KubeRestClient } from "../../src/k8s/rest-client.ts";
 import type { HarnessEnv } from "../../test/harness/env.ts";
 import { runFloor } from "./floor.ts";
 import { resourceName, securedContentBucketManifest } from "./manifests.ts";
-import { clusterName, jwksUrlTemplate, startOperator, type OperatorProcess, type OperatorSettings } from "./operator-process.ts";
+import { clusterName, jwksUrlTemplate, startOperator, type OperatorEntry, type OperatorProcess, type OperatorSettings } from "./operator-process.ts";
 import { growth, sumBy, sumOf, type Sample } from "./prometheus.ts";
 import { createAll, removeAll, watchReady } from "./readiness.ts";
 import type { RoundResult } from "./report.ts";
@@ -31,6 +31,7 @@ export interface RoundSettings {
   readonly edgeBundlePath: string;
   readonly profileDir: string | undefined;
   readonly nodeOptions: readonly string[];
+  readonly entry: OperatorEntry;
   /** CPU seconds used so far by moto, and by etcd with kube-apiserver. */
   readonly environmentCpu: () => { moto: number; controlPlane: number };
   readonly progress: (line: string) => void;
@@ -54,17 +55,21 @@ function operatorSettings(round: RoundSettings, seeded: Seeded, label: string, r
     deployingRequeueSeconds: round.deployingRequeueSeconds,
     edgeBundlePath: round.edgeBundlePath,
     nodeOptions: round.nodeOptions,
+    entry: round.entry,
     ...(round.profileDir === undefined ? {} : { profileDir: round.profileDir }),
   };
 }
 
-/** Waits until the operator has finished at least `count` reconciles and has nothing queued or running. */
-async function waitForReconciles(operator: OperatorProcess, count: number, timeoutMs: number): Promise<Sample[]> {
+/**
+ * Waits until the operator has finished at least `count` reconciles and, with `idle`, has nothing queued or
+ * running (not to be asked while resyncs come faster than a sweep of every resource).
+ */
+async function waitForReconciles(operator: OperatorProcess, count: number, timeoutMs: number, idle: boolean): Promise<Sample[]> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const samples = await operator.scrape();
-    const idle = sumOf(samples, "workqueue_depth") === 0 && sumOf(samples, "controller_runtime_active_workers") === 0;
-    if (reconciles(samples) >= count && idle) return samples;
+    const quiet = !idle || (sumOf(samples, "workqueue_depth") === 0 && sumOf(samples, "controller_runtime_active_workers") === 0);
+    if (reconciles(samples) >= count && quiet) return samples;
     await sleep(500);
   }
   throw new Error(`the operator did not finish ${count} reconciles within ${Math.round(timeoutMs / 1000)} s`);
@@ -79,67 +84,85 @@ async function withOperator<T>(env: HarnessEnv, settings: OperatorSettings, use:
   }
 }
 
-export async function runRound(round: RoundSettings): Promise<RoundResult> {
-  const { env, kube, size, progress } = round;
-  const namespace = `scale-${size}`;
-  const collection = `/apis/securedcontent.io/v1alpha1/namespaces/${namespace}/securedcontentbuckets`;
-  await kube.request({ method: "POST", path: "/api/v1/namespaces", body: { metadata: { name: namespace } }, schema: z.unknown() });
-
-  progress(`N=${size}: seeding, then the floor`);
-  let seeded = await resetAndSeed(env, size);
-  const floorCpu = round.environmentCpu();
+/** The floor over freshly seeded buckets: its time, calls, and the emulator's CPU seconds. */
+async function floorPhase(round: RoundSettings, namespace: string) {
+  const seeded = await resetAndSeed(round.env, round.size);
+  const cpuBefore = round.environmentCpu().moto;
   const floor = await runFloor({
-    env, seeded, namespace, concurrency: round.concurrency, rateLimits: round.floorRateLimits, clusterName, jwksUrlTemplate: jwksUrlTemplate(env), edgeBundle: round.edgeBundle,
+    env: round.env,
+    seeded,
+    namespace,
+    concurrency: round.concurrency,
+    rateLimits: round.floorRateLimits,
+    clusterName,
+    jwksUrlTemplate: jwksUrlTemplate(round.env),
+    edgeBundle: round.edgeBundle,
   });
-  const floorMotoCpu = round.environmentCpu().moto - floorCpu.moto;
-  progress(`N=${size}: floor ${floor.seconds.toFixed(1)} s; reseeding, then the operator`);
-  seeded = await resetAndSeed(env, size);
-  const manifests = seeded.buckets.map((bucket) => securedContentBucketManifest({ namespace, bucket, ...seeded }));
-  const timeoutMs = round.readyTimeoutSeconds * 1000;
+  return { ...floor, motoCpu: round.environmentCpu().moto - cpuBefore };
+}
 
-  // Converging: production resync intervals.
-  const create = await withOperator(env, operatorSettings(round, seeded, "create", { exposure: 60, full: 600 }), async (operator) => {
-    const watch = await watchReady(kube, collection);
+/** The operator converging the round's resources, created at once, with production resync intervals. */
+async function convergePhase(round: RoundSettings, seeded: Seeded, collection: string, manifests: readonly Record<string, unknown>[]) {
+  return withOperator(round.env, operatorSettings(round, seeded, "create", { exposure: 60, full: 600 }), async (operator) => {
+    const watch = await watchReady(round.kube, collection);
     try {
       const before = await operator.scrape();
       const idle = operator.usage();
-      const cpuBefore = { ...round.environmentCpu(), operator: idle.cpuSeconds };
+      const cpuBefore = round.environmentCpu();
       const started = performance.now();
-      const sentAt = await createAll(kube, collection, manifests, 16);
-      await watch.waitForReady(size, timeoutMs);
+      const sentAt = await createAll(round.kube, collection, manifests, 16);
+      await watch.waitForReady(round.size, round.readyTimeoutSeconds * 1000);
       const seconds = (Math.max(...watch.readyAt.values()) - started) / 1000;
       const after = await operator.scrape();
       const usage = operator.usage();
       const cpuAfter = round.environmentCpu();
-      const cpu = { moto: cpuAfter.moto - cpuBefore.moto, controlPlane: cpuAfter.controlPlane - cpuBefore.controlPlane, operator: usage.cpuSeconds - cpuBefore.operator };
+      const cpu = { moto: cpuAfter.moto - cpuBefore.moto, controlPlane: cpuAfter.controlPlane - cpuBefore.controlPlane, operator: usage.cpuSeconds - idle.cpuSeconds };
       const toReady = [...watch.readyAt].map(([key, at]) => (at - (sentAt.get(key) ?? started)) / 1000);
       return { before, after, seconds, toReady, usage, cpu, idleRssBytes: idle.rssBytes };
     } finally {
       await watch.stop();
     }
   });
-  progress(`N=${size}: converged in ${create.seconds.toFixed(1)} s; restarting for the in-sync passes`);
+}
 
-  // A restart: every resource gets one full pass, in sync. No resync tick during it.
-  const full = await withOperator(env, operatorSettings(round, seeded, "full", { exposure: 3600, full: 3600 }), async (operator) => {
+/** A restart: every resource gets one full pass, in sync, with no resync tick during it. */
+async function fullPassPhase(round: RoundSettings, seeded: Seeded) {
+  return withOperator(round.env, operatorSettings(round, seeded, "full", { exposure: 3600, full: 3600 }), async (operator) => {
     const before = await operator.scrape();
-    const after = await waitForReconciles(operator, size, timeoutMs);
+    const after = await waitForReconciles(operator, round.size, round.readyTimeoutSeconds * 1000, true);
     return { before, after };
   });
+}
 
-  // Exposure resyncs, in sync: counted over whole periods after the start-up full pass.
-  const resyncFull = Math.max(3600, round.resyncSeconds * (round.resyncPeriods + 10));
-  const resync = await withOperator(env, operatorSettings(round, seeded, "resync", { exposure: round.resyncSeconds, full: resyncFull }), async (operator) => {
-    await waitForReconciles(operator, size + round.concurrency, timeoutMs + round.resyncSeconds * 1000);
+/** Exposure resyncs of in-sync resources, counted over whole periods after the start-up full pass. */
+async function resyncPhase(round: RoundSettings, seeded: Seeded) {
+  const full = Math.max(3600, round.resyncSeconds * (round.resyncPeriods + 10));
+  return withOperator(round.env, operatorSettings(round, seeded, "resync", { exposure: round.resyncSeconds, full }), async (operator) => {
+    await waitForReconciles(operator, round.size + round.concurrency, round.readyTimeoutSeconds * 1000, false);
     const before = await operator.scrape();
     const cpuBefore = operator.usage().cpuSeconds;
     await sleep(round.resyncSeconds * round.resyncPeriods * 1000);
     const after = await operator.scrape();
     return { before, after, usage: operator.usage(), cpuBefore };
   });
-  progress(`N=${size}: removing the round's resources`);
-  await removeAll(kube, collection, manifests.map((m) => resourceName((m["spec"] as { bucket: { name: string } }).bucket.name)));
+}
 
+export async function runRound(round: RoundSettings): Promise<RoundResult> {
+  const { kube, size, progress } = round;
+  const namespace = `scale-${size}`;
+  const collection = `/apis/securedcontent.io/v1alpha1/namespaces/${namespace}/securedcontentbuckets`;
+  await kube.request({ method: "POST", path: "/api/v1/namespaces", body: { metadata: { name: namespace } }, schema: z.unknown() });
+  progress(`N=${size}: seeding, then the floor`);
+  const floor = await floorPhase(round, namespace);
+  progress(`N=${size}: floor ${floor.seconds.toFixed(1)} s; reseeding, then the operator`);
+  const seeded = await resetAndSeed(round.env, size);
+  const manifests = seeded.buckets.map((bucket) => securedContentBucketManifest({ namespace, bucket, ...seeded }));
+  const create = await convergePhase(round, seeded, collection, manifests);
+  progress(`N=${size}: converged in ${create.seconds.toFixed(1)} s; restarting for the in-sync passes`);
+  const full = await fullPassPhase(round, seeded);
+  const resync = await resyncPhase(round, seeded);
+  progress(`N=${size}: removing the round's resources`);
+  await removeAll(kube, collection, seeded.buckets.map(resourceName));
   const resyncReconciles = reconciles(resync.after) - reconciles(resync.before);
   return {
     size,
@@ -151,8 +174,7 @@ export async function runRound(round: RoundSettings): Promise<RoundResult> {
     createCalls: perUnit(growth(awsCalls(create.before), awsCalls(create.after)), size),
     createKube: perUnit(growth(kubeRequests(create.before), kubeRequests(create.after)), size),
     createReconciles: (reconciles(create.after) - reconciles(create.before)) / size,
-    createCpuSeconds: create.usage.cpuSeconds,
-    cpu: { floorMoto: floorMotoCpu, moto: create.cpu.moto, controlPlane: create.cpu.controlPlane, operator: create.cpu.operator },
+    cpu: { floorMoto: floor.motoCpu, ...create.cpu },
     createPeakRssBytes: create.usage.peakRssBytes,
     idleRssBytes: create.idleRssBytes,
     fullPassCalls: perUnit(growth(awsCalls(full.before), awsCalls(full.after)), size),

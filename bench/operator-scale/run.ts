@@ -11,7 +11,7 @@ import type { TokenBucketOptions } from "../../src/aws/rate-limiter.ts";
 import { operatorConfigSchema } from "../../src/config.ts";
 import { stopAll } from "../../test/harness/process.ts";
 import { startBenchEnvironment } from "./environment.ts";
-import { leaseNamespace } from "./operator-process.ts";
+import { buildEntry, leaseNamespace, sourceEntry } from "./operator-process.ts";
 import { parseScaleOptions, usage, type ScaleOptions } from "./options.ts";
 import { cpuTable, evaluateGoals, goalsTable, operationsTable, roundsTable, steadyTable, type RoundResult } from "./report.ts";
 import { runRound } from "./round.ts";
@@ -28,11 +28,17 @@ function rateLimits(spec: string): { operator: string | undefined; floor: Record
 
 function describeSettings(options: ScaleOptions): string {
   return [
+    `operator: ${options.operatorEntry === "build" ? "the compiled build (node --enable-source-maps dist/src/main.js)" : "node src/main.ts"}`,
     `MAX_CONCURRENT_RECONCILES=${options.concurrency} (the floor keeps as many resources in flight)`,
     `client-side AWS rate limits: ${options.rateLimits} (the same for the floor)`,
     `emulated CloudFront deploys after ${options.deployAfterReads} GetDistribution read(s); DEPLOYING_REQUEUE_SECONDS=${options.deployingRequeueSeconds}`,
     `exposure resyncs counted over ${options.resyncPeriods} × ${options.resyncSeconds} s; Node ${process.version}${options.operatorNodeOptions.length === 0 ? "" : ` ${options.operatorNodeOptions.join(" ")}`}`,
   ].join("; ");
+}
+
+/** A round with its maps as plain objects, for results.json. */
+function serializable(round: RoundResult): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(round).map(([key, value]) => [key, value instanceof Map ? Object.fromEntries(value) : value]));
 }
 
 async function main(): Promise<void> {
@@ -52,6 +58,9 @@ async function main(): Promise<void> {
     const edgeBundle = await buildEdgeBundle();
     const edgeBundlePath = join(bench.env.runDir, "edge-bundle.mjs");
     writeFileSync(edgeBundlePath, edgeBundle);
+    const resultsPath = join(bench.env.runDir, "results.json");
+    if (options.operatorEntry === "build") progress("compiling the operator as the image does");
+    const entry = options.operatorEntry === "build" ? await buildEntry(bench.env.runDir) : sourceEntry;
     const profileDir = options.profile ? join(bench.env.runDir, "profiles") : undefined;
     if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
     for (const size of options.sizes) {
@@ -70,11 +79,14 @@ async function main(): Promise<void> {
         edgeBundlePath,
         profileDir,
         nodeOptions: options.operatorNodeOptions,
+        entry,
         environmentCpu: () => bench.cpuSeconds(),
         progress,
       });
       rounds.push(round);
-      progress(`N=${size} done`);
+      // Each round as it ends, so an interrupted run still leaves what it measured.
+      writeFileSync(resultsPath, `${JSON.stringify(rounds.map(serializable), null, 2)}\n`);
+      progress(`N=${size} done:\n${roundsTable([round])}`);
     }
     if (profileDir !== undefined) progress(`CPU profiles in ${profileDir}`);
   } finally {

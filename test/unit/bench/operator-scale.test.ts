@@ -112,7 +112,6 @@ function round(overrides: Partial<RoundResult>): RoundResult {
     createCalls: new Map([["CreateDistributionWithTags", 1], ["GetDistribution", 2]]),
     createKube: new Map([["PATCH", 2]]),
     createReconciles: 2,
-    createCpuSeconds: 3,
     cpu: { floorMoto: 5, moto: 6, controlPlane: 2, operator: 3 },
     createPeakRssBytes: 100 * 1024 * 1024,
     idleRssBytes: 70 * 1024 * 1024,
@@ -150,7 +149,7 @@ describe("report", () => {
   it("prints one row per round", () => {
     const table = roundsTable([round({}), round({ size: 100 })]);
     expect(table.split("\n")).toHaveLength(4);
-    expect(table).toContain("| 10 | 10.0 s | 11.0 s | **1.10×** |");
+    expect(table).toContain("| 10 | 10.0 s | 11.0 s | **1.10×** | 2.0 / 4.0 s | 2.0 | 2.0 → 3.0 (1.0) | 2.0 |");
     expect(steadyTable([round({})])).toContain("| 10 | 1.0 (0.0) | 0.00 / 3.00 | 1.00 | 70 → 80 → 100 MB |");
     expect(cpuTable([round({})])).toContain("| 10 | 500 | 600 | 200 | 300 | 1100 |");
   });
