@@ -58,6 +58,9 @@ edge-package: $(DEPS) ## Package the edge function: make edge-package CONFIG=<co
 bench: $(DEPS) ## Run the benchmarks (ratios against a floor measured in the same run)
 	node bench/edge-auth/run.ts
 
+bench-scale: $(DEPS) harness ## Operator scale benchmark: N = 10,100,500,1000 against the floor (minutes; ARGS="--sizes 10,100")
+	node bench/operator-scale/run.ts $(ARGS)
+
 crds: $(DEPS) ## Regenerate crds/ and docs/api-reference.md from the zod schema in src/api
 	node tools/gen-crds.ts
 	node tools/gen-api-reference.ts
