@@ -67,7 +67,9 @@ interface Clients {
 }
 
 function clients(options: FloorOptions, calls: Map<string, number>): Clients & { destroy(): void } {
-  const common = { endpoint: options.env.awsEndpoint, region: "us-east-1", credentials: emulatorCredentials, maxAttempts: 1 };
+  // Retries as the operator's clients do: moto's threaded server now and then answers 500 to concurrent
+  // creates (its backends are not thread-safe), which a retry gets past.
+  const common = { endpoint: options.env.awsEndpoint, region: "us-east-1", credentials: emulatorCredentials, maxAttempts: 4 };
   const s3 = new S3Client({ ...common, forcePathStyle: true });
   const cloudFront = new CloudFrontClient(common);
   const lambda = new LambdaClient(common);
