@@ -54,7 +54,8 @@ export interface OperatorProcess {
   readonly pid: number;
   readonly logFile: string;
   scrape(): Promise<Sample[]>;
-  usage(): ProcessUsage;
+  /** Memory and CPU now, with the highest anonymous RSS sampled (twice a second) since the start. */
+  usage(): ProcessUsage & { readonly peakAnonBytes: number };
   stop(): Promise<void>;
 }
 
@@ -98,12 +99,29 @@ export async function startOperator(env: HarnessEnv, settings: OperatorSettings)
     if (!response.ok) throw new Error(`operator /metrics answered ${response.status}`);
     return parsePrometheusText(await response.text());
   };
+  // The kernel keeps the peak of the whole RSS (VmHWM) but not of its anonymous part: sample that.
+  let peakAnonBytes = 0;
+  const sample = (): ProcessUsage => {
+    const usage = processUsage(child.pid);
+    peakAnonBytes = Math.max(peakAnonBytes, usage.anonBytes);
+    return usage;
+  };
+  const sampler = setInterval(() => {
+    try {
+      sample();
+    } catch {
+      // exited
+    }
+  }, 500);
   const operator: OperatorProcess = {
     pid: child.pid,
     logFile,
     scrape,
-    usage: () => processUsage(child.pid),
-    stop: () => child.stop(30_000),
+    usage: () => ({ ...sample(), peakAnonBytes }),
+    stop: async () => {
+      clearInterval(sampler);
+      await child.stop(30_000);
+    },
   };
   try {
     await waitForLeadership(scrape, () => child.exitReason());

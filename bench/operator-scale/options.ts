@@ -29,6 +29,9 @@ export interface ScaleOptions {
   readonly operatorEntry: "source" | "build";
 }
 
+/** The heap settings recommended for the Deployment (NODE_OPTIONS); see README. */
+export const recommendedHeapOptions = "--max-old-space-size=64 --max-semi-space-size=4";
+
 export const usage = `usage: node bench/operator-scale/run.ts [options]
   --sizes 10,100,500,1000      resources per round
   --concurrency 4              MAX_CONCURRENT_RECONCILES, and the floor's resources in flight
@@ -39,8 +42,8 @@ export const usage = `usage: node bench/operator-scale/run.ts [options]
   --resync-periods 2           how many of those periods are counted
   --ready-timeout-seconds 900  per round
   --profile                    write .cpuprofile files of the operator
-  --node-options=<flags>       extra Node.js flags for the operator, e.g. --node-options=--max-old-space-size=96
-  --operator source            source: node src/main.ts; build: tsc to JavaScript and run it as the image does`;
+  --node-options=<flags>       Node.js flags for the operator; default "--max-old-space-size=64 --max-semi-space-size=4"
+  --operator build             build: tsc to JavaScript and run it as the image does; source: node src/main.ts`;
 
 function positiveInteger(name: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text);
@@ -63,8 +66,8 @@ export function parseScaleOptions(argv: readonly string[]): ScaleOptions | "help
       "resync-periods": { type: "string", default: "2" },
       "ready-timeout-seconds": { type: "string", default: "900" },
       profile: { type: "boolean", default: false },
-      "node-options": { type: "string", default: "" },
-      operator: { type: "string", default: "source" },
+      "node-options": { type: "string", default: recommendedHeapOptions },
+      operator: { type: "string", default: "build" },
       help: { type: "boolean", default: false },
     },
   });

@@ -6,16 +6,18 @@ import { readdirSync, readFileSync } from "node:fs";
 export interface ProcessMemory {
   readonly rssBytes: number;
   readonly peakRssBytes: number;
+  /** The anonymous part of RSS (heap, buffers); the rest is mostly the node binary's pages, shared and reclaimable. */
+  readonly anonBytes: number;
 }
 
-/** VmRSS and VmHWM of a /proc/<pid>/status text. */
+/** VmRSS, VmHWM and RssAnon of a /proc/<pid>/status text. */
 export function parseProcStatus(text: string): ProcessMemory {
   const kib = (field: string): number => {
     const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, "m").exec(text);
     if (match?.[1] === undefined) throw new Error(`no ${field} in /proc status`);
     return Number(match[1]) * 1024;
   };
-  return { rssBytes: kib("VmRSS"), peakRssBytes: kib("VmHWM") };
+  return { rssBytes: kib("VmRSS"), peakRssBytes: kib("VmHWM"), anonBytes: kib("RssAnon") };
 }
 
 /** utime + stime, in clock ticks, of a /proc/<pid>/stat line (the command name may hold spaces and parens). */

@@ -176,6 +176,8 @@ export async function runRound(round: RoundSettings): Promise<RoundResult> {
     createReconciles: (reconciles(create.after) - reconciles(create.before)) / size,
     cpu: { floorMoto: floor.motoCpu, ...create.cpu },
     createPeakRssBytes: create.usage.peakRssBytes,
+    createPeakAnonBytes: create.usage.peakAnonBytes,
+    steadyPeakAnonBytes: resync.usage.peakAnonBytes,
     idleRssBytes: create.idleRssBytes,
     fullPassCalls: perUnit(growth(awsCalls(full.before), awsCalls(full.after)), size),
     resyncCalls: perUnit(growth(awsCalls(resync.before), awsCalls(resync.after)), resyncReconciles),

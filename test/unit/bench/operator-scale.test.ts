@@ -55,8 +55,8 @@ describe("statistics", () => {
 
 describe("/proc parsing", () => {
   it("reads current and peak resident memory", () => {
-    const status = "Name:\tnode\nVmPeak:\t 1000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n";
-    expect(parseProcStatus(status)).toEqual({ rssBytes: 100 * 1024 * 1024, peakRssBytes: 200 * 1024 * 1024 });
+    const status = "Name:\tnode\nVmPeak:\t 1000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\nRssAnon:\t   61440 kB\nRssFile:\t   40960 kB\n";
+    expect(parseProcStatus(status)).toEqual({ rssBytes: 100 * 1024 * 1024, peakRssBytes: 200 * 1024 * 1024, anonBytes: 60 * 1024 * 1024 });
   });
 
   it("reads user and system ticks even when the command name holds spaces and parentheses", () => {
@@ -68,7 +68,9 @@ describe("/proc parsing", () => {
 describe("parseScaleOptions", () => {
   it("has defaults that reproduce the README table", () => {
     const options = parseScaleOptions([]);
-    expect(options).toMatchObject({ sizes: [10, 100, 500, 1000], concurrency: 4, rateLimits: "off", deployAfterReads: 1, deployingRequeueSeconds: 1 });
+    expect(options).toMatchObject({ sizes: [10, 100, 500, 1000], concurrency: 4, rateLimits: "off", deployAfterReads: 1, deployingRequeueSeconds: 1, operatorEntry: "build" });
+    expect(options).toMatchObject({ operatorNodeOptions: ["--max-old-space-size=64", "--max-semi-space-size=4"] });
+    expect(parseScaleOptions(["--node-options=", "--operator", "source"])).toMatchObject({ operatorNodeOptions: [], operatorEntry: "source" });
   });
 
   it("sorts and de-duplicates sizes, and rejects nonsense", () => {
@@ -115,6 +117,8 @@ function round(overrides: Partial<RoundResult>): RoundResult {
     cpu: { floorMoto: 5, moto: 6, controlPlane: 2, operator: 3 },
     createPeakRssBytes: 100 * 1024 * 1024,
     idleRssBytes: 70 * 1024 * 1024,
+    createPeakAnonBytes: 60 * 1024 * 1024,
+    steadyPeakAnonBytes: 50 * 1024 * 1024,
     fullPassCalls: new Map([["GetDistribution", 1]]),
     resyncCalls: new Map([["GetBucketTagging", 1], ["GetPublicAccessBlock", 1], ["GetBucketPolicy", 1]]),
     resyncKube: new Map([["GET", 1]]),
@@ -143,14 +147,15 @@ describe("report", () => {
       round({ size: 1000, convergeSeconds: 20, steadyRssBytes: 180 * 1024 * 1024, steadyPeakRssBytes: 200 * 1024 * 1024, resyncCalls: new Map([["PutBucketPolicy", 0.01], ["GetBucketPolicy", 1]]) }),
     ]);
     expect(outcomes.map((o) => o.pass)).toEqual([true, false, true, false, false]);
-    expect(outcomes[4]?.measured).toContain("103.4 KB per CR");
+    expect(outcomes[4]?.measured).toContain("200 MB in sync, 100 MB while creating all 1000 at once");
+    expect(outcomes[4]?.measured).toContain("113.8 KB per CR");
   });
 
   it("prints one row per round", () => {
     const table = roundsTable([round({}), round({ size: 100 })]);
     expect(table.split("\n")).toHaveLength(4);
     expect(table).toContain("| 10 | 10.0 s | 11.0 s | **1.10×** | 2.0 / 4.0 s | 2.0 | 2.0 → 3.0 (1.0) | 2.0 |");
-    expect(steadyTable([round({})])).toContain("| 10 | 1.0 (0.0) | 0.00 / 3.00 | 1.00 | 70 → 80 → 100 MB |");
-    expect(cpuTable([round({})])).toContain("| 10 | 500 | 600 | 200 | 300 | 1100 |");
+    expect(steadyTable([round({})])).toContain("| 10 | 1.0 (0.0) | 0.00 / 3.00 | 1.00 | 70 / 90 / 100 MB | 50 / 60 MB |");
+    expect(cpuTable([round({})])).toContain("| 10 | 500 | 600 | 1.20× | 200 | 300 | 1100 |");
   });
 });
