@@ -1,16 +1,13 @@
-// The benchmark's environment: the harness's control plane and moto (launched to deploy a new distribution after
-// a set number of reads), the CRD, a Kubernetes client, and the CPU time of those processes.
+// The benchmark's environment: the harness's control plane and moto, moto told to deploy a new distribution
+// after a set number of reads, the CRD, a Kubernetes client, and the CPU time of those processes.
 import { KubeConfig } from "@kubernetes/client-node";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { securedContentBucketResource } from "../../src/api/constants.ts";
 import { crdFilePath } from "../../src/api/crd/render.ts";
 import { KubeRestClient } from "../../src/k8s/rest-client.ts";
-import { startControlPlane } from "../../test/harness/control-plane.ts";
 import type { HarnessEnv } from "../../test/harness/env.ts";
+import { startEnvironment } from "../../test/harness/environment.ts";
 import { kubectl } from "../../test/harness/kubectl.ts";
-import { startMoto } from "../../test/harness/moto.ts";
-import { makeRunDir } from "../../test/harness/paths.ts";
+import { setMotoTransition } from "../../test/harness/moto.ts";
 import { cpuSecondsOf, pidsMentioning } from "./proc.ts";
 
 export interface BenchEnvironment {
@@ -23,34 +20,18 @@ export interface BenchEnvironment {
 }
 
 export async function startBenchEnvironment(options: { deployAfterReads: number; progress: (line: string) => void }): Promise<BenchEnvironment> {
-  const runDir = makeRunDir("scale");
-  mkdirSync(join(runDir, "logs"), { recursive: true });
-  const started = await Promise.allSettled([
-    startControlPlane({ runDir, progress: options.progress }),
-    startMoto({ runDir, progress: options.progress, deployAfterReads: options.deployAfterReads }),
-  ]);
-  const [controlPlane, moto] = started;
-  if (controlPlane.status === "rejected" || moto.status === "rejected") {
-    await Promise.allSettled(started.map((s) => (s.status === "fulfilled" ? s.value.stop() : Promise.resolve())));
-    throw new Error(`the environment did not start: ${started.flatMap((s) => (s.status === "rejected" ? [String(s.reason)] : [])).join("; ")}`);
-  }
-  const env: HarnessEnv = {
-    kubeconfig: controlPlane.value.kubeconfig,
-    unprivilegedKubeconfig: controlPlane.value.unprivilegedKubeconfig,
-    apiServerUrl: controlPlane.value.apiServerUrl,
-    kubectl: controlPlane.value.kubectl,
-    awsEndpoint: moto.value.endpoint,
-    awsRegion: "us-east-1",
-    runDir,
-  };
+  const environment = await startEnvironment({ label: "scale", progress: options.progress });
+  const { env } = environment;
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(env.kubeconfig);
   const kube = new KubeRestClient(kubeConfig);
   const stop = async (): Promise<void> => {
     await kube.close();
-    await Promise.allSettled([controlPlane.value.stop(), moto.value.stop()]);
+    await environment.stop();
   };
   try {
+    // The launch setting for every distribution from now on; moto's reset leaves it.
+    await setMotoTransition(env.awsEndpoint, "cloudfront::distribution", { progression: "manual", times: options.deployAfterReads });
     await kubectl(env, ["apply", "-f", crdFilePath]);
     await kubectl(env, ["wait", "--for=condition=Established", `crd/${securedContentBucketResource.crdName}`, "--timeout=60s"]);
   } catch (error) {
@@ -58,8 +39,8 @@ export async function startBenchEnvironment(options: { deployAfterReads: number;
     throw error;
   }
   // etcd and kube-apiserver name the run folder on their command lines; moto names its port.
-  const controlPlanePids = pidsMentioning(runDir).filter((pid) => pid !== process.pid);
-  const motoPids = pidsMentioning(`--port\u0000${moto.value.port}\u0000`);
+  const controlPlanePids = pidsMentioning(env.runDir).filter((pid) => pid !== process.pid);
+  const motoPids = pidsMentioning(`--port\u0000${new URL(env.awsEndpoint).port}\u0000`);
   const cpuSeconds = (): { moto: number; controlPlane: number } => ({ moto: cpuSecondsOf(motoPids), controlPlane: cpuSecondsOf(controlPlanePids) });
   return { env, kube, cpuSeconds, stop };
 }
