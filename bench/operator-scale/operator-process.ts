@@ -5,7 +5,7 @@ import { existsSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
-import { emulatorCredentials, type HarnessEnv } from "../../test/harness/env.ts";
+import { emulatorOperatorEnv, type HarnessEnv } from "../../test/harness/env.ts";
 import { repoRoot } from "../../test/harness/paths.ts";
 import { freePort } from "../../test/harness/ports.ts";
 import { startProcess } from "../../test/harness/process.ts";
@@ -59,10 +59,6 @@ export interface OperatorProcess {
   stop(): Promise<void>;
 }
 
-export function jwksUrlTemplate(env: HarnessEnv): string {
-  return `${env.awsEndpoint}/{userPoolId}/.well-known/jwks.json`;
-}
-
 export async function startOperator(env: HarnessEnv, settings: OperatorSettings): Promise<OperatorProcess> {
   const port = await freePort();
   const logFile = join(env.runDir, "logs", `operator-${settings.label}.log`);
@@ -75,14 +71,9 @@ export async function startOperator(env: HarnessEnv, settings: OperatorSettings)
     env: {
       ...process.env,
       KUBECONFIG: env.kubeconfig,
-      AWS_ENDPOINT_URL: env.awsEndpoint,
-      AWS_REGION: env.awsRegion,
-      AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey,
-      AWS_S3_FORCE_PATH_STYLE: "true",
+      ...emulatorOperatorEnv(env),
       EDGE_FUNCTION_ROLE_ARN: settings.edgeRoleArn,
       EDGE_BUNDLE_PATH: settings.edgeBundlePath,
-      COGNITO_JWKS_URL_TEMPLATE: jwksUrlTemplate(env),
       CLUSTER_NAME: clusterName,
       LEADER_ELECTION: `${leaseNamespace}/securedcontent-operator`,
       MAX_CONCURRENT_RECONCILES: String(settings.concurrency),

@@ -5,10 +5,10 @@ import { z } from "zod";
 import type { AwsService } from "../../src/aws/clients.ts";
 import type { TokenBucketOptions } from "../../src/aws/rate-limiter.ts";
 import type { KubeRestClient } from "../../src/k8s/rest-client.ts";
-import type { HarnessEnv } from "../../test/harness/env.ts";
+import { emulatorJwksUrlTemplate, type HarnessEnv } from "../../test/harness/env.ts";
 import { runFloor } from "./floor.ts";
 import { resourceName, securedContentBucketManifest } from "./manifests.ts";
-import { clusterName, jwksUrlTemplate, startOperator, type OperatorEntry, type OperatorProcess, type OperatorSettings } from "./operator-process.ts";
+import { clusterName, startOperator, type OperatorEntry, type OperatorProcess, type OperatorSettings } from "./operator-process.ts";
 import { growth, sumBy, sumOf, type Sample } from "./prometheus.ts";
 import { createAll, removeAll, watchReady } from "./readiness.ts";
 import type { RoundResult } from "./report.ts";
@@ -95,7 +95,7 @@ async function floorPhase(round: RoundSettings, namespace: string) {
     concurrency: round.concurrency,
     rateLimits: round.floorRateLimits,
     clusterName,
-    jwksUrlTemplate: jwksUrlTemplate(round.env),
+    jwksUrlTemplate: emulatorJwksUrlTemplate(round.env),
     edgeBundle: round.edgeBundle,
   });
   return { ...floor, motoCpu: round.environmentCpu().moto - cpuBefore };

@@ -10,7 +10,7 @@ import { startEdgeEmulator } from "../edge-emulator/server.ts";
 import { courseContent, createEdgeRole, createPublicContentBucket } from "./aws-seed.ts";
 import { seedUserPool } from "./cognito.ts";
 import { devDir, runUntilInterrupted, shellExports, startDevEnvironment } from "./dev-environment.ts";
-import { emulatorCredentials } from "./env.ts";
+import { emulatorOperatorEnv } from "./env.ts";
 import { kubectl } from "./kubectl.ts";
 import { freePort } from "./ports.ts";
 import { repoRoot } from "./paths.ts";
@@ -95,13 +95,8 @@ startProcess({
   env: {
     ...process.env,
     KUBECONFIG: env.kubeconfig,
-    AWS_ENDPOINT_URL: env.awsEndpoint,
-    AWS_REGION: env.awsRegion,
-    AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey,
-    AWS_S3_FORCE_PATH_STYLE: "true",
+    ...emulatorOperatorEnv(env),
     EDGE_FUNCTION_ROLE_ARN: edgeRoleArn,
-    COGNITO_JWKS_URL_TEMPLATE: `${env.awsEndpoint}/{userPoolId}/.well-known/jwks.json`,
     CLUSTER_NAME: "dev",
     EXPOSURE_RESYNC_SECONDS: "15",
     DEPLOYING_REQUEUE_SECONDS: "3",

@@ -29,3 +29,23 @@ export function awsClientConfig(env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion
     maxAttempts: 1,
   };
 }
+
+/**
+ * The environment variables that point an operator process (src/main.ts) at the emulator: endpoint, region,
+ * credentials, path-style S3, and moto's per-pool JWKS URL. Callers add the operator's own settings.
+ */
+export function emulatorOperatorEnv(env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion">): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: env.awsEndpoint,
+    AWS_REGION: env.awsRegion,
+    AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey,
+    AWS_S3_FORCE_PATH_STYLE: "true",
+    COGNITO_JWKS_URL_TEMPLATE: emulatorJwksUrlTemplate(env),
+  };
+}
+
+/** moto serves each pool's JWKS at /<poolId>/.well-known/jwks.json on its own endpoint. */
+export function emulatorJwksUrlTemplate(env: Pick<HarnessEnv, "awsEndpoint">): string {
+  return `${env.awsEndpoint}/{userPoolId}/.well-known/jwks.json`;
+}

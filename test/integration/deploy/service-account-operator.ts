@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { z } from "zod";
-import { emulatorCredentials, type HarnessEnv } from "../../harness/env.ts";
+import { emulatorOperatorEnv, type HarnessEnv } from "../../harness/env.ts";
 import { writeKubeconfig } from "../../harness/kubeconfig.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { repoRoot } from "../../harness/paths.ts";
@@ -113,13 +113,8 @@ export async function startOperatorProcess(env: HarnessEnv, options: OperatorPro
       HOME: env.runDir,
       TZ: "UTC",
       KUBECONFIG: kubeconfig,
-      AWS_ENDPOINT_URL: env.awsEndpoint,
-      AWS_REGION: env.awsRegion,
-      AWS_ACCESS_KEY_ID: emulatorCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey,
-      AWS_S3_FORCE_PATH_STYLE: "true",
+      ...emulatorOperatorEnv(env),
       EDGE_FUNCTION_ROLE_ARN: options.edgeRoleArn,
-      COGNITO_JWKS_URL_TEMPLATE: `${env.awsEndpoint}/{userPoolId}/.well-known/jwks.json`,
       CLUSTER_NAME: "deploy-test",
       WATCH_NAMESPACE: options.watchNamespace,
       // As in deploy/base: a Lease in the ServiceAccount's namespace, held under the pod's name.
