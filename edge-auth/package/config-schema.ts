@@ -1,8 +1,17 @@
 // The zod schema of the edge function's config.json: the packager's (and the operator's) boundary check.
-import { createPublicKey } from "node:crypto";
 import { z } from "zod";
 import type { EdgeConfig } from "../src/config.ts";
-import { minModulusBits } from "../src/keys.ts";
+import { importRsaJwk } from "../src/keys.ts";
+import {
+  defaultClockToleranceSeconds,
+  maxClientIdLength,
+  maxClientIds,
+  maxClockToleranceSeconds,
+  maxGroupNameLength,
+  maxJwksKeys,
+  maxRequiredGroups,
+  minModulusBits,
+} from "../src/limits.ts";
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, "must be base64url without padding");
 
@@ -16,15 +25,9 @@ const rsaSigningKey = z
     e: base64url,
   })
   .superRefine((jwk, ctx) => {
-    let bits: number | undefined;
-    try {
-      bits = createPublicKey({ key: { kty: "RSA", n: jwk.n, e: jwk.e }, format: "jwk" }).asymmetricKeyDetails?.modulusLength;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "is not an importable RSA public key", path: ["n"] });
-      return;
-    }
-    if (bits === undefined || bits < minModulusBits) {
-      ctx.addIssue({ code: "custom", message: `RSA modulus must be at least ${minModulusBits} bits`, path: ["n"] });
+    // The function's own import decides: what it would refuse at cold start is refused here.
+    if (importRsaJwk(jwk) === undefined) {
+      ctx.addIssue({ code: "custom", message: `is not a usable RS256 public key (RSA, at least ${minModulusBits} bits)`, path: ["n"] });
     }
   });
 
@@ -42,10 +45,11 @@ export const edgeConfigSchema = z.strictObject({
   issuer: issuerUrl,
   // Cognito client ids match [\w+]+; in particular they have no dots, which the cookie names rely on.
   clientIds: z
-    .array(z.string().regex(/^[\w+]{1,128}$/, "must be a Cognito app client id"))
+    .array(z.string().max(maxClientIdLength).regex(/^[\w+]+$/, "must be a Cognito app client id"))
     .min(1)
+    .max(maxClientIds)
     .refine(unique, "must not repeat"),
-  requiredGroups: z.array(z.string().min(1).max(128)).min(1).refine(unique, "must not repeat"),
+  requiredGroups: z.array(z.string().min(1).max(maxGroupNameLength)).min(1).max(maxRequiredGroups).refine(unique, "must not repeat"),
   tokenUse: z.enum(["id", "access"]).default("id"),
   tokenSources: z
     .array(z.enum(["authorizationHeader", "cookie"]))
@@ -56,11 +60,11 @@ export const edgeConfigSchema = z.strictObject({
     keys: z
       .array(rsaSigningKey)
       .min(1)
-      .max(10)
+      .max(maxJwksKeys)
       .refine((keys) => unique(keys.map((key) => key.kid)), "kids must be unique"),
   }),
   jwksUri: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+  clockToleranceSeconds: z.number().int().min(0).max(maxClockToleranceSeconds).default(defaultClockToleranceSeconds),
 });
 
 /** What the operator writes (defaults may be left out). */

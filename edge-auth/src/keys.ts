@@ -1,15 +1,13 @@
 // Verification keys: imported once at cold start from the baked JWKS, with a guarded fallback fetch for unknown kids.
 import type { KeyObject } from "node:crypto";
 import { createPublicKey } from "./builtins.ts";
+import { maxJwksBytes, maxJwksKeys, minModulusBits } from "./limits.ts";
 
 /** A key ready for `crypto.verify`, with the signature length RS256 requires for it. */
 export interface VerificationKey {
   readonly key: KeyObject;
   readonly signatureBytes: number;
 }
-
-/** The minimum RSA modulus for RS256 (RFC 7518 §3.3). */
-export const minModulusBits = 2048;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -68,8 +66,7 @@ export interface KeyStore {
 }
 
 // Bounds on what a fallback response may add: Cognito pools publish two keys.
-const maxFetchedKeys = 10;
-const maxJwksBytes = 64 * 1024;
+const maxFetchedKeys = maxJwksKeys;
 
 /** Builds the store from the baked keys. Throws when a baked key does not import: the config is then unusable. */
 export function createKeyStore(bakedKeys: readonly unknown[], options: KeyStoreOptions): KeyStore {

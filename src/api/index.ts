@@ -5,3 +5,4 @@ export * from "./spec.ts";
 export * from "./status.ts";
 export * from "./secured-content-bucket.ts";
 export * from "./parse.ts";
+export { managedCachePolicies, managedCachePolicyIds, type ManagedCachePolicy } from "./rules.ts";

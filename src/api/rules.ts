@@ -75,7 +75,15 @@ export const webAclArnRule = mustMatch(
   "must be the ARN of a WAFv2 web ACL with CloudFront scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)",
 );
 
-export const managedCachePolicies = ["CachingOptimized", "CachingDisabled"] as const;
+/** CloudFront's managed cache policies, by the names the spec accepts, with the ids CloudFront gives them. */
+export const managedCachePolicyIds = {
+  CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+  CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+} as const;
+
+export type ManagedCachePolicy = keyof typeof managedCachePolicyIds;
+
+export const managedCachePolicies = Object.keys(managedCachePolicyIds) as readonly ManagedCachePolicy[];
 
 const cachePolicyIdPattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 const cachePolicyIdRegex = new RegExp(cachePolicyIdPattern, "u");

@@ -1,5 +1,6 @@
 // The desired state of a SecuredContentBucket: which bucket, who may read it, and how CloudFront serves it.
 import { z } from "zod";
+import { maxClientIdLength, maxClientIds, maxGroupNameLength, maxRequiredGroups } from "../../edge-auth/src/limits.ts";
 import { withRules } from "./cel-rule.ts";
 import {
   acmCertificateArnRule,
@@ -51,10 +52,10 @@ export const authSchema = z
     userPoolId: withRules(z.string().max(55), [userPoolIdRule]).describe(
       "Cognito user pool that signs the tokens, as <region>_<id> (such as us-east-1_AbCdEf123); its region comes from the prefix.",
     ),
-    clientIds: withRules(setOf(withRules(z.string().max(128), [clientIdRule]), 32), [atLeastOneClientIdRule]).describe(
+    clientIds: withRules(setOf(withRules(z.string().max(maxClientIdLength), [clientIdRule]), maxClientIds), [atLeastOneClientIdRule]).describe(
       "App clients whose tokens are accepted: the aud claim of ID tokens, or the client_id claim of access tokens, must be one of them.",
     ),
-    requiredGroups: withRules(setOf(z.string().min(1).max(128), 32), [atLeastOneGroupRule]).describe(
+    requiredGroups: withRules(setOf(z.string().min(1).max(maxGroupNameLength), maxRequiredGroups), [atLeastOneGroupRule]).describe(
       "Cognito groups allowed to read the content: the cognito:groups claim must contain at least one of them.",
     ),
     tokenUse: z

@@ -1,12 +1,14 @@
 // One SDK client per service and region, each with the shared token bucket of its service, retries with
-// backoff for throttling and 5xx (the SDK's adaptive strategy), and a metric of every call.
+// backoff for throttling and 5xx (the SDK's adaptive strategy), a metric of every call, and every failure
+// converted once into an AwsError, so call sites never wrap a call to learn what went wrong.
 //
 // The standard AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> variables are honoured by the SDK itself;
 // that is how tests and `make dev` point the operator at the emulator.
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { FinalizeRequestMiddleware, MetadataBearer } from "@smithy/types";
+import type { FinalizeRequestMiddleware, InitializeMiddleware, MetadataBearer } from "@smithy/types";
+import { toAwsError } from "./errors.ts";
 import { TokenBucket, type TokenBucketOptions } from "./rate-limiter.ts";
 
 export type AwsService = "s3" | "cloudfront" | "lambda";
@@ -36,6 +38,8 @@ export const edgeRegion = "us-east-1";
 
 const middlewareName = "securedcontentRateLimitAndMetrics";
 const placement = { name: middlewareName, relation: "after", toMiddleware: "retryMiddleware" } as const;
+// Outside every other middleware, so the SDK's retries still see its own errors and the caller sees only ours.
+const conversion = { name: "securedcontentAwsErrors", step: "initialize", priority: "high" } as const;
 
 export class AwsClients {
   readonly #options: AwsClientOptions;
@@ -57,7 +61,7 @@ export class AwsClients {
     let client = this.#s3.get(region);
     if (client === undefined) {
       client = new S3Client({ ...this.#common(region), forcePathStyle: this.#options.s3ForcePathStyle ?? false });
-      client.middlewareStack.addRelativeTo(this.#middleware("s3"), placement);
+      this.#instrument(client, "s3");
       this.#s3.set(region, client);
     }
     return client;
@@ -66,7 +70,7 @@ export class AwsClients {
   cloudFront(): CloudFrontClient {
     if (this.#cloudFront === undefined) {
       this.#cloudFront = new CloudFrontClient(this.#common(edgeRegion));
-      this.#cloudFront.middlewareStack.addRelativeTo(this.#middleware("cloudfront"), placement);
+      this.#instrument(this.#cloudFront, "cloudfront");
     }
     return this.#cloudFront;
   }
@@ -75,7 +79,7 @@ export class AwsClients {
   lambda(): LambdaClient {
     if (this.#lambda === undefined) {
       this.#lambda = new LambdaClient(this.#common(edgeRegion));
-      this.#lambda.middlewareStack.addRelativeTo(this.#middleware("lambda"), placement);
+      this.#instrument(this.#lambda, "lambda");
     }
     return this.#lambda;
   }
@@ -90,13 +94,20 @@ export class AwsClients {
     return { region, maxAttempts: this.#options.maxAttempts ?? 4, retryMode: "adaptive" };
   }
 
+  #instrument(client: S3Client | CloudFrontClient | LambdaClient, service: AwsService): void {
+    // The three clients' stacks differ only in their input and output types, which these middlewares ignore.
+    const stack = client.middlewareStack as unknown as S3Client["middlewareStack"];
+    stack.addRelativeTo(this.#middleware(service), placement);
+    stack.add(convertErrors(service), conversion);
+  }
+
   /** Every HTTP attempt (retries included) waits for its service's token and is counted. */
   #middleware(service: AwsService): FinalizeRequestMiddleware<object, MetadataBearer> {
     const bucket = this.#buckets[service];
     const observer = this.#options.observer;
     return (next, context) => async (args) => {
       await bucket.acquire();
-      const operation = (context.commandName ?? "Unknown").replace(/Command$/, "");
+      const operation = operationOf(context.commandName);
       const started = performance.now();
       let outcome = "success";
       try {
@@ -109,4 +120,19 @@ export class AwsClients {
       }
     };
   }
+}
+
+/** Turns whatever a command throws, after the SDK's own retries, into an AwsError naming service and operation. */
+function convertErrors(service: AwsService): InitializeMiddleware<object, MetadataBearer> {
+  return (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      throw toAwsError(error, service, operationOf(context.commandName));
+    }
+  };
+}
+
+function operationOf(commandName: string | undefined): string {
+  return (commandName ?? "Unknown").replace(/Command$/, "");
 }

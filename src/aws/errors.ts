@@ -1,49 +1,55 @@
-// AWS failures as data: one class with a code to switch on, mapped from the SDK's many error shapes.
-// The codes line up with the condition reasons the reconcilers report and with retry-or-stop.
+// AWS failures as data: every SDK error is converted once, by the client middleware, into an AwsError that
+// carries the service, the operation, AWS's own error code and message, and the IAM action. One table decides
+// whether it is permanent or temporary; call sites only catch the categories they handle (NotFound, Conflict, ...).
+import { OperatorError } from "../errors.ts";
+import { iamActionsFor } from "./iam-actions.ts";
 
-export type AwsErrorCode =
-  | "AccessDenied"
-  | "NotFound"
-  | "PreconditionFailed"
-  | "Conflict"
-  | "Throttled"
-  | "InvalidRequest"
-  | "Transient";
+/** What kind of failure it is, for call sites that handle some (a missing resource is often not a failure). */
+export type AwsErrorCode = "AccessDenied" | "NotFound" | "PreconditionFailed" | "Conflict" | "Throttled" | "InvalidRequest" | "Transient";
 
-export class AwsError extends Error {
-  readonly code: AwsErrorCode;
+export interface AwsErrorFields {
   readonly service: string;
   readonly operation: string;
-  /** The error name AWS returned, e.g. NoSuchBucket or DistributionNotDisabled. */
+  /** The error name AWS returned, such as NoSuchBucket or DistributionNotDisabled. */
   readonly awsCode: string;
+  readonly awsMessage: string;
   readonly httpStatus: number | undefined;
+}
 
-  constructor(fields: { code: AwsErrorCode; service: string; operation: string; awsCode: string; httpStatus: number | undefined; message: string }, options?: ErrorOptions) {
-    super(`${fields.service}:${fields.operation} failed with ${fields.awsCode}: ${fields.message}`, options);
-    this.name = "AwsError";
-    this.code = fields.code;
+export class AwsError extends OperatorError {
+  readonly code: AwsErrorCode;
+  readonly permanent: boolean;
+  readonly service: string;
+  readonly operation: string;
+  readonly awsCode: string;
+  readonly awsMessage: string;
+  readonly httpStatus: number | undefined;
+  /** The IAM action the operation needs (the first, where it needs several). */
+  readonly iamAction: string;
+
+  constructor(fields: AwsErrorFields, options?: ErrorOptions) {
+    const code = classifyAwsCode(fields.awsCode, fields.httpStatus);
+    const iamAction = iamActionsFor(fields.service, fields.operation).join(" and ");
+    const disposition = dispositionOf(code, fields.awsCode);
+    const message =
+      code === "AccessDenied" && disposition.permanent
+        ? `access denied for ${iamAction}: ${fields.awsMessage}`
+        : `${fields.service}:${fields.operation} failed with ${fields.awsCode}: ${fields.awsMessage}`;
+    super({ reason: disposition.reason, message }, options);
+    this.code = code;
+    this.permanent = disposition.permanent;
     this.service = fields.service;
     this.operation = fields.operation;
     this.awsCode = fields.awsCode;
+    this.awsMessage = fields.awsMessage;
     this.httpStatus = fields.httpStatus;
-  }
-
-  /** Throttling and server-side trouble are worth retrying; the rest needs a change first. */
-  get retryable(): boolean {
-    return this.code === "Throttled" || this.code === "Transient" || this.code === "PreconditionFailed";
+    this.iamAction = iamAction;
   }
 }
 
 const throttlingCodes = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "SlowDown", "RequestLimitExceeded", "RequestThrottled", "TooManyRequests"]);
 const accessDeniedCodes = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId", "ExpiredToken", "SignatureDoesNotMatch"]);
 const notFoundPattern = /^(NoSuch|ResourceNotFound|NotFound)/;
-
-interface SdkErrorShape {
-  readonly name?: unknown;
-  readonly Code?: unknown;
-  readonly message?: unknown;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-}
 
 export function classifyAwsCode(awsCode: string, httpStatus: number | undefined): AwsErrorCode {
   if (throttlingCodes.has(awsCode) || httpStatus === 429) return "Throttled";
@@ -56,16 +62,66 @@ export function classifyAwsCode(awsCode: string, httpStatus: number | undefined)
   return "InvalidRequest";
 }
 
-/** Wraps whatever the SDK threw into an AwsError; an AwsError passes through unchanged. */
+/**
+ * Refusals that clear up by themselves: credentials that expired or a clock that drifted (the SDK refreshes
+ * both), and a stale ETag or an operation already in flight on the other side.
+ */
+const temporaryCodes = new Set([
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "RequestExpired",
+  "RequestTimeTooSkewed",
+  "SignatureDoesNotMatch",
+  "InvalidSignatureException",
+  "RequestTimeout",
+  "InvalidIfMatchVersion",
+  "OperationAborted",
+]);
+
+/** Conflicts that a human must resolve: someone else holds the name. */
+const permanentConflicts = new Set(["CNAMEAlreadyExists"]);
+
+/**
+ * Permanent: access denied (the policy must change), and requests AWS refuses as invalid or over a quota (the
+ * spec or the account must change). Temporary: throttling, server trouble, stale reads, concurrent changes,
+ * something that vanished mid-way, and the refusals above that clear up by themselves.
+ */
+function dispositionOf(code: AwsErrorCode, awsCode: string): { permanent: boolean; reason: string } {
+  if (temporaryCodes.has(awsCode)) return { permanent: false, reason: awsCode };
+  switch (code) {
+    case "AccessDenied":
+      return { permanent: true, reason: "AccessDenied" };
+    case "InvalidRequest":
+      return { permanent: true, reason: awsCode };
+    case "Conflict":
+      return { permanent: permanentConflicts.has(awsCode), reason: awsCode };
+    default:
+      return { permanent: false, reason: code };
+  }
+}
+
+interface SdkErrorShape {
+  readonly name?: unknown;
+  readonly Code?: unknown;
+  readonly message?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** Converts whatever the SDK threw into an AwsError; an AwsError passes through unchanged. */
 export function toAwsError(error: unknown, service: string, operation: string): AwsError {
   if (error instanceof AwsError) return error;
   const shape = (typeof error === "object" && error !== null ? error : {}) as SdkErrorShape;
   const awsCode = typeof shape.name === "string" && shape.name !== "Error" ? shape.name : typeof shape.Code === "string" ? shape.Code : "Unknown";
   const httpStatus = shape.$metadata?.httpStatusCode;
-  const message = typeof shape.message === "string" ? shape.message : String(error);
-  return new AwsError({ code: classifyAwsCode(awsCode, httpStatus), service, operation, awsCode, httpStatus, message }, { cause: error });
+  const awsMessage = typeof shape.message === "string" ? shape.message : String(error);
+  return new AwsError({ service, operation, awsCode, awsMessage, httpStatus }, { cause: error });
 }
 
 export function isAwsError(error: unknown, code: AwsErrorCode): error is AwsError {
   return error instanceof AwsError && error.code === code;
+}
+
+/** An AwsError with this exact AWS code (NoSuchBucketPolicy, DistributionAlreadyExists, ...). */
+export function hasAwsCode(error: unknown, ...awsCodes: readonly string[]): error is AwsError {
+  return error instanceof AwsError && awsCodes.includes(error.awsCode);
 }

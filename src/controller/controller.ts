@@ -2,7 +2,8 @@
 // next step for that key: forget, requeue after a delay, or retry with backoff.
 import type { Logger } from "pino";
 import type { ControllerMetrics } from "./controller-metrics.ts";
-import { isTerminal, type Reconciler } from "./reconciler.ts";
+import { isPermanent, requestedDelayMs } from "../errors.ts";
+import type { Reconciler } from "./reconciler.ts";
 import { WorkQueue } from "./work-queue.ts";
 import type { BackoffPolicy } from "./backoff.ts";
 
@@ -90,14 +91,21 @@ export class Controller {
     } catch (error) {
       metrics.reconcileErrors.inc({ controller: name });
       metrics.reconcileTotal.inc({ controller: name, result: "error" });
-      if (isTerminal(error)) {
+      if (isPermanent(error)) {
         this.queue.forget(key);
         metrics.terminalErrors.inc({ controller: name });
-        log.warn({ err: describe(error) }, "reconcile failed terminally; waiting for a change");
-      } else {
-        const delayMs = this.queue.addRateLimited(key);
-        log.warn({ err: describe(error), retryInMs: delayMs, failures: this.queue.failures(key) }, "reconcile failed; will retry");
+        log.warn({ err: error }, "reconcile failed permanently; waiting for a change");
+        return;
       }
+      const requested = requestedDelayMs(error);
+      if (requested !== undefined) {
+        this.queue.forget(key);
+        this.queue.addAfter(key, requested);
+        log.warn({ err: error, retryInMs: requested }, "reconcile failed; will retry after the delay it asked for");
+        return;
+      }
+      const delayMs = this.queue.addRateLimited(key);
+      log.warn({ err: error, retryInMs: delayMs, failures: this.queue.failures(key) }, "reconcile failed; will retry");
     } finally {
       const seconds = (performance.now() - started) / 1000;
       metrics.activeWorkers.inc({ controller: name }, -1);
@@ -111,8 +119,4 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolveDelay) => {
     setTimeout(resolveDelay, ms).unref();
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,5 +1,6 @@
 // The reconciler contract: level-triggered, keyed by namespace/name, told how to continue by its result or
-// its error. A plain error means "retry with backoff"; a TerminalError means "stop until something changes".
+// its error. A temporary error (or any error outside the taxonomy in src/errors.ts) means "retry with backoff",
+// or after the delay it asks for; a permanent one means "stop until something changes".
 
 export interface ReconcileRequest {
   readonly key: string;
@@ -16,23 +17,4 @@ export interface Reconciler {
   reconcile(request: ReconcileRequest, signal: AbortSignal): Promise<ReconcileResult>;
 }
 
-/**
- * An error that retrying cannot fix (an invalid spec, missing permissions, a conflict a human must resolve).
- * The key is not retried with backoff; it is reconciled again on its next change or resync.
- */
-export class TerminalError extends Error {
-  readonly terminal = true;
-  readonly reason: string;
-  constructor(reason: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "TerminalError";
-    this.reason = reason;
-  }
-}
-
-export function isTerminal(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "terminal" in error && error.terminal === true;
-}
-
-export const requeueAfter = (ms: number): ReconcileResult => ({ requeueAfterMs: ms });
 export const done: ReconcileResult = {};

@@ -6,31 +6,23 @@ import { setConditions, type Condition, type ConditionUpdate } from "./condition
 export interface StatusLike {
   readonly observedGeneration?: number;
   readonly conditions?: readonly Condition[];
-  readonly [field: string]: unknown;
 }
 
-export interface DesiredStatus {
-  /** Top-level status fields to set; a field set to null is removed by the merge patch. */
-  readonly fields: Readonly<Record<string, unknown>>;
+export interface DesiredStatus<S extends StatusLike> {
+  /** Status fields to set; fields not named keep their value. */
+  readonly fields: Partial<Omit<S, "observedGeneration" | "conditions">>;
   readonly conditions: readonly ConditionUpdate[];
 }
 
-export function nextStatus(
-  current: StatusLike | undefined,
-  desired: DesiredStatus,
-  generation: number | undefined,
-  now: Date,
-): StatusLike | undefined {
-  const existing = current ?? {};
+export function nextStatus<S extends StatusLike>(current: S | undefined, desired: DesiredStatus<S>, generation: number | undefined, now: Date): S | undefined {
+  const existing: Partial<S> = current ?? {};
   const conditions = setConditions(existing.conditions ?? [], desired.conditions, now);
-  const merged: Record<string, unknown> = { ...existing, ...desired.fields, conditions };
-  if (generation !== undefined) merged["observedGeneration"] = generation;
-  for (const [field, value] of Object.entries(desired.fields)) {
-    if (value === null) merged[field] = undefined;
-  }
-  return deepEqual(stripUndefined(existing), stripUndefined(merged)) ? undefined : merged;
-}
-
-function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  // The fields are S's own (Partial<S> minus what is set here), so the merge is an S.
+  const merged = {
+    ...existing,
+    ...desired.fields,
+    conditions,
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
+  } as unknown as S;
+  return deepEqual(existing, merged) ? undefined : merged;
 }

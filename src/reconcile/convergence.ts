@@ -1,29 +1,23 @@
-// The contract between the SecuredContentBucket reconciler and the AWS steps behind it. The reconciler owns
-// the Kubernetes side (parsing, the finalizer, status, events); a Convergence owns AWS.
-import type { SecuredContentBucket } from "../api/index.ts";
+// The contract between the SecuredContentBucket reconciler and the AWS side behind it. The reconciler owns the
+// Kubernetes side (parsing, the finalizer, status, Events); a Convergence owns AWS.
+import type { SecuredContentBucket, SecuredContentBucketStatus } from "../api/index.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
-import type { EventType } from "../controller/events.ts";
+import type { Notice } from "./shared/context.ts";
 
-export interface Notice {
-  readonly type: EventType;
-  readonly reason: string;
-  readonly message: string;
-  /** Set when the notice reports a correction of drift, naming what drifted (counted in a metric). */
-  readonly drift?: string;
-}
+/** The status fields AWS work fills in; conditions and observedGeneration are the reconciler's. */
+export type ObservedFields = Partial<Pick<SecuredContentBucketStatus, "url" | "distribution" | "originAccessControlId" | "edgeFunction">>;
 
 export interface ConvergenceResult {
-  /** One condition per step (BucketSecured, OriginAccessReady, ...). */
-  readonly steps: readonly ConditionUpdate[];
-  /** Status fields to set (url, distribution, edgeFunction, ...); null removes a field. */
-  readonly fields: Readonly<Record<string, unknown>>;
+  /** One condition per concern (BucketSecured, OriginAccessReady, ...). */
+  readonly conditions: readonly ConditionUpdate[];
+  readonly fields: ObservedFields;
   readonly progress: Progress;
   readonly requeueAfterMs?: number;
-  /** Corrections and other notable changes, each recorded as an Event. */
+  /** Changes made, each recorded as (part of) an Event. */
   readonly notices: readonly Notice[];
 }
 
-export interface CleanupResult {
+export interface RetireResult {
   /** True once nothing is left to wait for: the finalizer may go. */
   readonly complete: boolean;
   /** What is being waited for, shown in status while not complete. */
@@ -34,5 +28,5 @@ export interface CleanupResult {
 
 export interface Convergence {
   converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult>;
-  cleanUp(resource: SecuredContentBucket, signal: AbortSignal): Promise<CleanupResult>;
+  retire(resource: SecuredContentBucket, signal: AbortSignal): Promise<RetireResult>;
 }

@@ -8,7 +8,7 @@ export type ContentAddress =
 
 const httpsUrl = z.url({ protocol: /^https$/ });
 
-// The keys the operator writes (src/reconcile/steps/export.ts); extra keys are allowed and ignored.
+// The keys the operator writes (src/reconcile/address-export.ts); extra keys are allowed and ignored.
 const exportedConfigMapSchema = z.object({
   data: z.looseObject({ url: httpsUrl, domain: z.string().min(1) }),
 });

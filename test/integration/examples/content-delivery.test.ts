@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import { parseSecuredContentBucket } from "../../../src/api/index.ts";
 import { kstatusConditions, type Progress } from "../../../src/controller/conditions.ts";
-import { exportData } from "../../../src/reconcile/steps/export.ts";
+import { exportData } from "../../../src/reconcile/address-export.ts";
 import type { ServiceConfig } from "../../../examples/content-delivery/src/config.ts";
 import { type RunningService, startContentDelivery } from "../../../examples/content-delivery/src/service.ts";
 import type { HarnessEnv } from "../../harness/env.ts";
@@ -36,7 +36,7 @@ const scb = {
   },
 };
 
-/** The ConfigMap exactly as src/reconcile/steps/export.ts writes it for a distribution on `domainName`. */
+/** The ConfigMap exactly as src/reconcile/address-export.ts writes it for a distribution on `domainName`. */
 function exportedConfigMap(domainName: string): unknown {
   const parsed = parseSecuredContentBucket({ ...scb, metadata: { ...scb.metadata, uid: "uid-courses", resourceVersion: "1", generation: 1 } });
   if (!parsed.ok) throw parsed.error;

@@ -7,7 +7,7 @@ import { zipSync, strToU8 } from "fflate";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
-import { EdgeFunctionSweeper } from "../../../src/reconcile/edge-function-sweeper.ts";
+import { EdgeFunctionSweeper } from "../../../src/reconcile/edge-function/sweeper.ts";
 import { createEdgeRole } from "../../harness/aws-seed.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { setMotoTransition, unsetMotoTransition } from "../../harness/moto.ts";

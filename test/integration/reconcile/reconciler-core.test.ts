@@ -11,8 +11,8 @@ import { EventRecorder } from "../../../src/controller/events.ts";
 import { Manager } from "../../../src/controller/manager.ts";
 import { ResourceClient } from "../../../src/k8s/resource-client.ts";
 import { KubeRestClient } from "../../../src/k8s/rest-client.ts";
-import type { CleanupResult, Convergence, ConvergenceResult } from "../../../src/reconcile/convergence.ts";
-import { SecuredContentBucketReconciler } from "../../../src/reconcile/secured-content-bucket-reconciler.ts";
+import type { Convergence, ConvergenceResult, RetireResult } from "../../../src/reconcile/convergence.ts";
+import { SecuredContentBucketReconciler } from "../../../src/reconcile/reconciler.ts";
 import { repoRoot } from "../../harness/paths.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
@@ -29,7 +29,7 @@ class RecordingConvergence implements Convergence {
     const domainName = `d-${resource.metadata.name}.cloudfront.net`;
     const step = (type: string) => ({ type, status: "True" as const, reason: "InSync", message: "matches the spec" });
     return Promise.resolve({
-      steps: ["BucketSecured", "OriginAccessReady", "EdgeFunctionReady", "DistributionDeployed"].map(step),
+      conditions: ["BucketSecured", "OriginAccessReady", "EdgeFunctionReady", "DistributionDeployed"].map(step),
       fields: {
         url: `https://${domainName}`,
         distribution: { id: "E2EXAMPLE", arn: "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE", domainName, status: "Deployed" },
@@ -39,13 +39,13 @@ class RecordingConvergence implements Convergence {
     });
   }
 
-  cleanUp(resource: SecuredContentBucket): Promise<CleanupResult> {
+  retire(resource: SecuredContentBucket): Promise<RetireResult> {
     this.cleanUps.push(resource.metadata.name);
     const first = this.cleanUps.filter((n) => n === resource.metadata.name).length === 1;
     return Promise.resolve(
       first
         ? { complete: false, waitingFor: "the distribution to be disabled", requeueAfterMs: 500, notices: [] }
-        : { complete: true, waitingFor: "", notices: [{ type: "Normal" as const, reason: "Deleted", message: "AWS resources removed" }] },
+        : { complete: true, waitingFor: "", notices: [{ kind: "deleted" as const, reason: "DistributionDeleted", message: "AWS resources removed" }] },
     );
   }
 }

@@ -12,13 +12,12 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import type { InitializeMiddleware, MetadataBearer } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { SecuredContentBucket } from "../../../src/api/index.ts";
+import { managedCachePolicyIds, type DistributionStatus, type SecuredContentBucket } from "../../../src/api/index.ts";
 import { isAwsError } from "../../../src/aws/errors.ts";
-import { managedCachePolicies } from "../../../src/reconcile/distribution-config.ts";
-import { ownershipTags } from "../../../src/reconcile/naming.ts";
-import type { StepContext } from "../../../src/reconcile/steps/context.ts";
-import { ensureDistribution, maxUpdateAttempts, type DistributionState } from "../../../src/reconcile/steps/distribution.ts";
-import { ensureOriginAccessControl } from "../../../src/reconcile/steps/origin-access-control.ts";
+import { ownershipTags } from "../../../src/reconcile/shared/naming.ts";
+import type { StepContext } from "../../../src/reconcile/shared/context.ts";
+import { ensureDistribution, maxUpdateAttempts } from "../../../src/reconcile/distribution/ensure.ts";
+import { ensureOriginAccessControl } from "../../../src/reconcile/origin-access-control/ensure.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { readUntilDeployed, required } from "../moto/fixtures.ts";
 import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
@@ -55,7 +54,7 @@ async function run(ctx: StepContext, inputs: { originAccessControlId: string; ve
 }
 
 /** Reconciles with the known id until CloudFront reports Deployed; no run on the way may write. */
-async function runUntilDeployed(ctx: StepContext, inputs: { originAccessControlId: string; version: number; knownId: string }): Promise<DistributionState> {
+async function runUntilDeployed(ctx: StepContext, inputs: { originAccessControlId: string; version: number; knownId: string }): Promise<DistributionStatus> {
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const { outcome, mutating } = await run(ctx, inputs);
     expect(mutating).toEqual([]);
@@ -134,7 +133,7 @@ describe("ensureDistribution", () => {
     expect(config.DefaultCacheBehavior).toMatchObject({
       ViewerProtocolPolicy: "redirect-to-https",
       AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"] },
-      CachePolicyId: managedCachePolicies.CachingOptimized,
+      CachePolicyId: managedCachePolicyIds.CachingOptimized,
       Compress: true,
       LambdaFunctionAssociations: { Quantity: 1, Items: [{ EventType: "viewer-request", LambdaFunctionARN: functionArn(1), IncludeBody: false }] },
     });

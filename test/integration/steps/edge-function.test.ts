@@ -19,12 +19,13 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { packageEdgeFunction, type EdgePackage } from "../../../edge-auth/package/package-edge-function.ts";
 import type { SecuredContentBucket } from "../../../src/api/index.ts";
-import { isTerminal } from "../../../src/controller/reconciler.ts";
-import { desiredEdgeConfig } from "../../../src/reconcile/edge-config.ts";
-import { fetchJwks, JwksInvalidError } from "../../../src/reconcile/jwks.ts";
-import { edgeFunctionName, ownershipTags, tagKeys } from "../../../src/reconcile/naming.ts";
-import type { OperatorSettings, StepContext } from "../../../src/reconcile/steps/context.ts";
-import { edgeBundle, ensureEdgeFunction, type EdgeFunctionState } from "../../../src/reconcile/steps/edge-function.ts";
+import { isPermanent } from "../../../src/errors.ts";
+import { desiredEdgeConfig } from "../../../src/reconcile/edge-function/config.ts";
+import { fetchJwks, JwksInvalidError } from "../../../src/reconcile/edge-function/jwks.ts";
+import { edgeFunctionName, ownershipTags, tagKeys } from "../../../src/reconcile/shared/naming.ts";
+import type { OperatorSettings, StepContext } from "../../../src/reconcile/shared/context.ts";
+import type { EdgeFunctionState } from "../../../src/reconcile/edge-function/desired.ts";
+import { edgeBundle, ensureEdgeFunction } from "../../../src/reconcile/edge-function/ensure.ts";
 import { createEdgeRole } from "../../harness/aws-seed.ts";
 import { seedUserPool, type SeededPool } from "../../harness/cognito.ts";
 import { awsClientConfig } from "../../harness/env.ts";
@@ -240,9 +241,9 @@ describe("ensureEdgeFunction", () => {
       () => undefined,
       (failure: unknown) => failure,
     );
-    expect(isTerminal(error)).toBe(true);
+    expect(isPermanent(error)).toBe(true);
     expect(error).toMatchObject({ reason: "OwnershipConflict" });
-    expect((error as Error).message).toMatch(/belongs to other-cluster\/learning\/theirs/);
+    expect((error as Error).message).toMatch(/is claimed by other-cluster\/learning\/theirs/);
     expect(calls.slice(mark).filter(isMutating)).toEqual([]);
   });
 
@@ -254,7 +255,7 @@ describe("ensureEdgeFunction", () => {
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(JwksInvalidError);
-    expect(isTerminal(error)).toBe(true);
+    expect(isPermanent(error)).toBe(true);
     expect((error as Error).message).toMatch(/HTTP 404: the user pool does not exist, or COGNITO_JWKS_URL_TEMPLATE is wrong/);
     expect(calls.slice(mark)).toEqual([]);
   });

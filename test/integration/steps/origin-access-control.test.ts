@@ -9,9 +9,9 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { SecuredContentBucket } from "../../../src/api/index.ts";
-import { originAccessControlName } from "../../../src/reconcile/naming.ts";
-import type { StepContext } from "../../../src/reconcile/steps/context.ts";
-import { ensureOriginAccessControl } from "../../../src/reconcile/steps/origin-access-control.ts";
+import { originAccessControlName } from "../../../src/reconcile/shared/naming.ts";
+import type { StepContext } from "../../../src/reconcile/shared/context.ts";
+import { ensureOriginAccessControl } from "../../../src/reconcile/origin-access-control/ensure.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
 

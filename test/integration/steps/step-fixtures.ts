@@ -3,7 +3,8 @@
 import { afterAll, beforeAll } from "vitest";
 import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
 import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
-import { ownerOf, type OperatorSettings, type StepContext } from "../../../src/reconcile/steps/context.ts";
+import { ownerOf, type OperatorSettings, type StepContext } from "../../../src/reconcile/shared/context.ts";
+import { NameIndex } from "../../../src/reconcile/shared/name-index.ts";
 import type { HarnessEnv } from "../../harness/env.ts";
 import { useEmulator } from "../reconcile/operator.ts";
 
@@ -78,5 +79,5 @@ export function stepResource(name: string, spec: StepResourceSpec = {}): Secured
 }
 
 export function stepContext(resource: SecuredContentBucket, aws: AwsClients, settings: OperatorSettings = defaultStepSettings): StepContext {
-  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [] };
+  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [], originAccessControls: new NameIndex({ maxAgeMs: 60_000 }) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AwsError, toAwsError } from "../../../src/aws/errors.ts";
+import { failureReason, isPermanent } from "../../../src/errors.ts";
 
 function sdkError(name: string, status: number | undefined): Error {
   return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
@@ -20,21 +21,66 @@ describe("toAwsError", () => {
     ["InternalError", 500, "Transient"],
     ["InvalidArgument", 400, "InvalidRequest"],
   ] as const)("maps %s (HTTP %s) to %s", (name, status, code) => {
-    const error = toAwsError(sdkError(name, status), "s3", "PutBucketPolicy");
+    const error = toAwsError(sdkError(name, status), "cloudfront", "UpdateDistribution");
     expect(error).toBeInstanceOf(AwsError);
     expect(error.code).toBe(code);
     expect(error.awsCode).toBe(name);
-    expect(error.message).toBe(`s3:PutBucketPolicy failed with ${name}: ${name} happened`);
+    expect(error.awsMessage).toBe(`${name} happened`);
+    expect(error.service).toBe("cloudfront");
+    expect(error.operation).toBe("UpdateDistribution");
   });
 
-  it("treats a failure with no HTTP response as transient and retryable", () => {
+  it("treats a failure with no HTTP response as transient", () => {
     const error = toAwsError(new Error("connect ECONNREFUSED"), "lambda", "GetFunction");
     expect(error.code).toBe("Transient");
-    expect(error.retryable).toBe(true);
+    expect(isPermanent(error)).toBe(false);
   });
 
-  it("does not retry what needs a change first", () => {
-    expect(toAwsError(sdkError("AccessDenied", 403), "s3", "x").retryable).toBe(false);
-    expect(toAwsError(sdkError("InvalidArgument", 400), "s3", "x").retryable).toBe(false);
+  it("passes an AwsError through unchanged", () => {
+    const error = toAwsError(sdkError("InvalidArgument", 400), "s3", "PutBucketPolicy");
+    expect(toAwsError(error, "lambda", "GetFunction")).toBe(error);
+  });
+});
+
+describe("the permanent-or-temporary table", () => {
+  it.each([
+    // Only a change to the policy, the spec or the account fixes these: Stalled, with AWS's code as the reason.
+    ["AccessDenied", 403, "s3", "PutBucketPolicy", true, "AccessDenied"],
+    ["InvalidViewerCertificate", 400, "cloudfront", "UpdateDistribution", true, "InvalidViewerCertificate"],
+    ["InvalidWebACLId", 400, "cloudfront", "CreateDistributionWithTags", true, "InvalidWebACLId"],
+    ["TooManyOriginAccessControls", 400, "cloudfront", "CreateOriginAccessControl", true, "TooManyOriginAccessControls"],
+    ["CNAMEAlreadyExists", 409, "cloudfront", "UpdateDistribution", true, "CNAMEAlreadyExists"],
+    ["PermanentRedirect", 301, "s3", "GetBucketTagging", true, "PermanentRedirect"],
+    // These clear up by themselves: retried.
+    ["Throttling", 400, "cloudfront", "GetDistribution", false, "Throttled"],
+    ["InternalError", 500, "s3", "GetBucketPolicy", false, "Transient"],
+    ["PreconditionFailed", 412, "cloudfront", "UpdateDistribution", false, "PreconditionFailed"],
+    ["ResourceConflictException", 409, "lambda", "UpdateFunctionCode", false, "ResourceConflictException"],
+    ["ExpiredToken", 403, "s3", "GetBucketTagging", false, "ExpiredToken"],
+    ["SignatureDoesNotMatch", 403, "s3", "GetBucketTagging", false, "SignatureDoesNotMatch"],
+    ["RequestTimeTooSkewed", 403, "s3", "GetBucketTagging", false, "RequestTimeTooSkewed"],
+    ["InvalidIfMatchVersion", 400, "cloudfront", "UpdateDistribution", false, "InvalidIfMatchVersion"],
+    ["NoSuchDistribution", 404, "cloudfront", "GetDistribution", false, "NotFound"],
+  ] as const)("%s (HTTP %s) from %s:%s is permanent: %s, reason %s", (...row) => {
+    const [name, status, service, operation, permanent, reason] = row;
+    const error = toAwsError(sdkError(name, status), service, operation);
+    expect(isPermanent(error)).toBe(permanent);
+    expect(failureReason(error)).toBe(reason);
+  });
+
+  it("names the IAM action, not the SDK operation, when access is denied", () => {
+    const error = toAwsError(sdkError("AccessDenied", 403), "s3", "GetPublicAccessBlock");
+    expect(error.iamAction).toBe("s3:GetBucketPublicAccessBlock");
+    expect(error.message).toBe("access denied for s3:GetBucketPublicAccessBlock: AccessDenied happened");
+  });
+
+  it("names every action an operation needs", () => {
+    const error = toAwsError(sdkError("AccessDenied", 403), "cloudfront", "CreateDistributionWithTags");
+    expect(error.message).toMatch(/^access denied for cloudfront:CreateDistribution and cloudfront:TagResource: /);
+  });
+
+  it("says which call failed and how, for everything else", () => {
+    const error = toAwsError(sdkError("InvalidViewerCertificate", 400), "cloudfront", "UpdateDistribution");
+    expect(error.message).toBe("cloudfront:UpdateDistribution failed with InvalidViewerCertificate: InvalidViewerCertificate happened");
   });
 });

@@ -46,17 +46,17 @@ describe("nextStatus", () => {
     expect(nextStatus(current, { fields: { url: "https://x" }, conditions: ready }, 2, t1)).toBeUndefined();
   });
 
-  it("sets observedGeneration, keeps conditions it was not given, and removes fields set to null", () => {
+  it("sets observedGeneration and the given fields, and keeps conditions and fields it was not given", () => {
     const current = {
       url: "https://old",
-      legacy: "x",
+      other: "x",
       observedGeneration: 1,
       conditions: [{ type: "Custom", status: "True" as const, reason: "r", message: "", lastTransitionTime: "2025-01-01T00:00:00Z" }],
     };
-    const next = nextStatus(current, { fields: { url: "https://new", legacy: null }, conditions: ready }, 2, t0);
+    const next = nextStatus(current, { fields: { url: "https://new" }, conditions: ready }, 2, t0);
     expect(next?.observedGeneration).toBe(2);
     expect(next?.["url"]).toBe("https://new");
-    expect(next?.["legacy"]).toBeUndefined();
-    expect(next?.conditions?.map((c) => c.type)).toEqual(["Custom", "Ready", "Reconciling", "Stalled"]);
+    expect(next).toMatchObject({ other: "x" });
+    expect(next?.conditions.map((c) => c.type)).toEqual(["Custom", "Ready", "Reconciling", "Stalled"]);
   });
 });

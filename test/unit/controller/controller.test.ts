@@ -2,7 +2,8 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Controller } from "../../../src/controller/controller.ts";
 import { createControllerMetrics } from "../../../src/controller/controller-metrics.ts";
-import { TerminalError, type ReconcileRequest, type ReconcileResult } from "../../../src/controller/reconciler.ts";
+import type { ReconcileRequest, ReconcileResult } from "../../../src/controller/reconciler.ts";
+import { PermanentError } from "../../../src/errors.ts";
 
 const log = pino({ level: "silent" });
 
@@ -43,7 +44,7 @@ describe("Controller", () => {
     let calls = 0;
     const { controller, metrics } = controllerWith(() => {
       calls += 1;
-      return Promise.reject(new TerminalError("InvalidSpec", "bad"));
+      return Promise.reject(new PermanentError("InvalidSpec", "bad"));
     });
     controller.start();
     controller.queue.add("ns/a");

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseSecuredContentBucket } from "../../../src/api/index.ts";
 import { kstatusConditions, type Progress } from "../../../src/controller/conditions.ts";
-import { exportData } from "../../../src/reconcile/steps/export.ts";
+import { exportData } from "../../../src/reconcile/address-export.ts";
 import { ConfigError, collectionPath, loadConfig } from "../../../examples/content-delivery/src/config.ts";
 import { addressFrom, addressFromConfigMap, addressFromSecuredContentBucket, type ContentAddress } from "../../../examples/content-delivery/src/content-address.ts";
 import { contentUrl, objectKeySegments, route } from "../../../examples/content-delivery/src/routes.ts";

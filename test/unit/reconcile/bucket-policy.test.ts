@@ -8,7 +8,7 @@ import {
   policiesEquivalent,
   policyWithoutStatement,
   type Statement,
-} from "../../../src/reconcile/bucket-policy.ts";
+} from "../../../src/reconcile/bucket/policy-document.ts";
 
 const grant = { sid: "SecuredContentCloudFrontReadabc", bucket: "courses", distributionArn: "arn:aws:cloudfront::123456789012:distribution/E1" };
 const publicRead: Statement = { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::courses/*" };

@@ -1,14 +1,14 @@
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
+import { managedCachePolicyIds } from "../../../src/api/index.ts";
 import {
+  changedOwnedFields,
   isCallerReferenceOf,
   replacementCallerReference,
   desiredDistributionConfig,
-  managedCachePolicies,
-  ownedFieldsDiffer,
   withOwnedFields,
   type DistributionInputs,
-} from "../../../src/reconcile/distribution-config.ts";
+} from "../../../src/reconcile/distribution/desired.ts";
 
 const inputs: DistributionInputs = {
   callerReference: "0b7e3c1a-1111-2222-3333-444455556666",
@@ -43,7 +43,7 @@ describe("desiredDistributionConfig", () => {
     expect(config.DefaultCacheBehavior).toMatchObject({
       ViewerProtocolPolicy: "redirect-to-https",
       AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"] },
-      CachePolicyId: managedCachePolicies.CachingOptimized,
+      CachePolicyId: managedCachePolicyIds.CachingOptimized,
       Compress: true,
       LambdaFunctionAssociations: {
         Quantity: 1,
@@ -75,29 +75,29 @@ describe("owned fields", () => {
   }
 
   it("sees no difference between what it created and what CloudFront returns", () => {
-    expect(ownedFieldsDiffer(asReturned(desiredDistributionConfig(inputs)), inputs)).toBe(false);
+    expect(changedOwnedFields(asReturned(desiredDistributionConfig(inputs)), inputs)).toEqual([]);
   });
 
   it("detects a new function version and changes only owned fields", () => {
     const live = asReturned(desiredDistributionConfig(inputs));
     const next = { ...inputs, viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-learning-courses:4" };
-    expect(ownedFieldsDiffer(live, next)).toBe(true);
+    expect(changedOwnedFields(live, next)).not.toEqual([]);
     const updated = withOwnedFields(live, next);
     expect(updated.DefaultCacheBehavior?.LambdaFunctionAssociations?.Items?.[0]?.LambdaFunctionARN).toMatch(/:4$/);
     expect(updated.CustomErrorResponses).toEqual(live.CustomErrorResponses);
     expect(updated.Origins?.Items?.[0]?.OriginShield).toEqual({ Enabled: false });
-    expect(ownedFieldsDiffer(updated, next)).toBe(false);
+    expect(changedOwnedFields(updated, next)).toEqual([]);
   });
 
   it("restores a removed association and a dropped OAC (drift)", () => {
     const live = asReturned(desiredDistributionConfig(inputs));
     const drifted = JSON.parse(JSON.stringify(live)) as DistributionConfig;
     if (drifted.DefaultCacheBehavior) drifted.DefaultCacheBehavior.LambdaFunctionAssociations = { Quantity: 0 };
-    expect(ownedFieldsDiffer(drifted, inputs)).toBe(true);
+    expect(changedOwnedFields(drifted, inputs)).not.toEqual([]);
     const noOac = JSON.parse(JSON.stringify(live)) as DistributionConfig;
     const origin = noOac.Origins?.Items?.[0];
     if (origin) origin.OriginAccessControlId = "";
-    expect(ownedFieldsDiffer(noOac, inputs)).toBe(true);
+    expect(changedOwnedFields(noOac, inputs)).not.toEqual([]);
   });
 
   it("disables the distribution and drops the association for deletion, touching nothing else", () => {
@@ -107,8 +107,8 @@ describe("owned fields", () => {
     expect(disabled.Enabled).toBe(false);
     expect(disabled.DefaultCacheBehavior?.LambdaFunctionAssociations).toEqual({ Quantity: 0, Items: [] });
     expect(disabled.CustomErrorResponses).toEqual(live.CustomErrorResponses);
-    expect(ownedFieldsDiffer(live, forDeletion)).toBe(true);
-    expect(ownedFieldsDiffer(disabled, forDeletion)).toBe(false);
+    expect(changedOwnedFields(live, forDeletion)).not.toEqual([]);
+    expect(changedOwnedFields(disabled, forDeletion)).toEqual([]);
   });
 });
 

@@ -1,15 +1,14 @@
 import type { DistributionConfig } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
-import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
+import { managedCachePolicyIds, parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
 import {
   changedOwnedFields,
   desiredDistributionConfig,
   distributionInputs,
-  managedCachePolicies,
   withOwnedFields,
-} from "../../../src/reconcile/distribution-config.ts";
-import { distributionIdInMessage } from "../../../src/reconcile/steps/distribution.ts";
-import { desiredOriginAccessControl, driftedSettings } from "../../../src/reconcile/steps/origin-access-control.ts";
+} from "../../../src/reconcile/distribution/desired.ts";
+import { distributionIdInMessage } from "../../../src/reconcile/distribution/ensure.ts";
+import { desiredOriginAccessControl, driftedSettings } from "../../../src/reconcile/origin-access-control/desired.ts";
 
 function resource(distribution: Record<string, unknown> = {}): SecuredContentBucket {
   const parsed = parseSecuredContentBucket({
@@ -64,7 +63,7 @@ describe("distributionInputs", () => {
     );
     expect(inputs.logging).toEqual({ bucket: "courses-logs.s3.amazonaws.com", prefix: "cloudfront/" });
     expect(inputs).toMatchObject({ priceClass: "PriceClass_All", aliases: ["videos.example.com"], compress: false, comment: "Courses" });
-    expect(desiredDistributionConfig(inputs).DefaultCacheBehavior?.CachePolicyId).toBe(managedCachePolicies.CachingDisabled);
+    expect(desiredDistributionConfig(inputs).DefaultCacheBehavior?.CachePolicyId).toBe(managedCachePolicyIds.CachingDisabled);
     expect(desiredDistributionConfig(inputs).WebACLId).toBe("arn:aws:wafv2:us-east-1:123456789012:global/webacl/courses/0123");
   });
 });
@@ -155,7 +154,7 @@ describe("owned fields as CloudFront returns them", () => {
     live.DefaultCacheBehavior = legacy as DistributionConfig["DefaultCacheBehavior"];
     expect(changedOwnedFields(live, inputs)).toEqual(["DefaultCacheBehavior.CachePolicyId"]);
     const corrected = withOwnedFields(live, inputs).DefaultCacheBehavior;
-    expect(corrected?.CachePolicyId).toBe(managedCachePolicies.CachingOptimized);
+    expect(corrected?.CachePolicyId).toBe(managedCachePolicyIds.CachingOptimized);
     expect(corrected).not.toHaveProperty("ForwardedValues");
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { EdgeConfigError, parseEdgeConfig } from "../../../edge-auth/package/config-schema.ts";
 import { packageEdgeFunction } from "../../../edge-auth/package/package-edge-function.ts";
 import { parseSecuredContentBucket, type SecuredContentBucket, type SecuredContentBucketSpecInput } from "../../../src/api/index.ts";
-import { cognitoIssuer, desiredEdgeConfig } from "../../../src/reconcile/edge-config.ts";
-import type { BakedJwk, BakedJwks } from "../../../src/reconcile/jwks.ts";
+import { cognitoIssuer, desiredEdgeConfig } from "../../../src/reconcile/edge-function/config.ts";
+import type { BakedJwk, BakedJwks } from "../../../src/reconcile/edge-function/jwks.ts";
 import { makeKey } from "../edge-auth/fixtures.ts";
 
 /** A fresh RSA-2048 signing key as the JWKS validation hands it over. */
@@ -88,6 +88,6 @@ describe("desiredEdgeConfig", () => {
   it("refuses, through the packager's schema, keys that were never validated", () => {
     const weak = bakedKey("weak", 1024);
     expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(EdgeConfigError);
-    expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(/jwks\.keys\[0\]\.n: RSA modulus must be at least 2048 bits/);
+    expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(/jwks\.keys\[0\]\.n: is not a usable RS256 public key \(RSA, at least 2048 bits\)/);
   });
 });

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../harness/paths.ts";
-import { iamActionsFor, impliedActions, operatorPolicyActions } from "../../support/iam-actions.ts";
+import { iamActionsFor } from "../../../src/aws/iam-actions.ts";
+import { impliedActions, operatorPolicyActions } from "../../support/iam-actions.ts";
 
 const clientService: Readonly<Record<string, string>> = {
   "@aws-sdk/client-s3": "s3",
@@ -18,7 +19,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every `new XCommand(` in src/, attributed to the SDK client package it is imported from. */
+/**
+ * Every `new XCommand(` and every `paginateX(` in src/, attributed to the SDK client package it is imported
+ * from: a paginator sends XCommand page by page.
+ */
 function operationsInSource(): Set<string> {
   const operations = new Set<string>();
   for (const file of sourceFiles(join(repoRoot, "src"))) {
@@ -29,6 +33,8 @@ function operationsInSource(): Set<string> {
       for (const name of (match[1] ?? "").split(",").map((n) => n.trim())) {
         const command = /^(\w+)Command$/.exec(name);
         if (command?.[1] !== undefined && text.includes(`new ${name}(`)) operations.add(`${service}:${command[1]}`);
+        const paginator = /^paginate(\w+)$/.exec(name);
+        if (paginator?.[1] !== undefined && text.includes(`${name}(`)) operations.add(`${service}:${paginator[1]}`);
       }
     }
   }

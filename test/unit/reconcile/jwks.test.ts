@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { isTerminal } from "../../../src/controller/reconciler.ts";
-import { fetchJwks, JwksCache, JwksInvalidError, JwksUnavailableError, jwksUrl, userPoolJwks, validateJwks } from "../../../src/reconcile/jwks.ts";
+import { isPermanent } from "../../../src/errors.ts";
+import { fetchJwks, JwksCache, JwksInvalidError, JwksUnavailableError, jwksUrl, userPoolJwks, validateJwks } from "../../../src/reconcile/edge-function/jwks.ts";
 import { makeKey } from "../edge-auth/fixtures.ts";
 import { loopbackServer, type LoopbackServer } from "../edge-auth/loopback.ts";
 
@@ -29,6 +29,15 @@ async function jwksServer(current: () => unknown): Promise<LoopbackServer> {
   return server;
 }
 
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => {
@@ -49,16 +58,16 @@ describe("jwksUrl", () => {
 describe("validateJwks", () => {
   const url = "https://example.test/jwks.json";
 
-  it("keeps only the public members kty, kid, alg, use, n and e", async () => {
+  it("keeps only the public members kty, kid, alg, use, n and e", () => {
     const withExtras = { ...signing, x5c: ["MIIB..."], key_ops: ["verify"], ext: true };
-    const jwks = await validateJwks(url, { keys: [withExtras, rotated] });
+    const jwks = validateJwks(url, { keys: [withExtras, rotated] });
     expect(jwks.keys).toEqual([signing, rotated]);
     expect(Object.keys(jwks.keys[0] ?? {}).sort()).toEqual(["alg", "e", "kid", "kty", "n", "use"]);
   });
 
-  it("accepts keys without alg or use, and bakes them without", async () => {
+  it("accepts keys without alg or use, and bakes them without", () => {
     const bare = { kty: "RSA", kid: signing.kid, n: signing.n, e: signing.e };
-    const jwks = await validateJwks(url, { keys: [bare] });
+    const jwks = validateJwks(url, { keys: [bare] });
     expect(jwks.keys).toEqual([bare]);
   });
 
@@ -76,17 +85,17 @@ describe("validateJwks", () => {
     ["eleven keys", { keys: Array.from({ length: 11 }, (_, i) => ({ ...signing, kid: `k${i}` })) }, /11 keys; at most 10/],
     ["a document without keys", { issuer: "x" }, /not a JWKS/],
     ["a key that is not a JWK", { keys: ["nope"] }, /key 0 is not a JWK/],
-  ])("rejects %s, naming the key and the reason", async (_name, document, message) => {
-    const error = await rejection(validateJwks(url, document));
+  ])("rejects %s, naming the key and the reason", (_name, document, message) => {
+    const error = thrown(() => validateJwks(url, document));
     expect(error).toBeInstanceOf(JwksInvalidError);
-    expect(isTerminal(error)).toBe(true);
+    expect(isPermanent(error)).toBe(true);
     expect((error as JwksInvalidError).reason).toBe("JwksInvalid");
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toContain(url);
   });
 
-  it("rejects the whole set when one key of several is bad", async () => {
-    const error = await rejection(validateJwks(url, { keys: [signing, makeKey("short", 1024).jwk] }));
+  it("rejects the whole set when one key of several is bad", () => {
+    const error = thrown(() => validateJwks(url, { keys: [signing, makeKey("short", 1024).jwk] }));
     expect((error as Error).message).toMatch(/key 1 \(kid short\)/);
   });
 });
@@ -115,7 +124,7 @@ describe("fetchJwks", () => {
     servers.push(server);
     const error = await rejection(fetchJwks(server.url));
     expect(error).toBeInstanceOf(JwksUnavailableError);
-    expect(isTerminal(error)).toBe(false);
+    expect(isPermanent(error)).toBe(false);
   });
 
   it("calls a refused connection unavailable", async () => {

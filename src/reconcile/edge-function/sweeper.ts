@@ -1,12 +1,12 @@
 // Deletes edge functions whose resource is gone. Lambda refuses to delete a function for hours after its
 // CloudFront association is removed (its replicas linger), so deletion marks the function and this sweeper,
 // on the leader only, retries each marked function with growing backoff until Lambda accepts.
-import { DeleteFunctionCommand, ListFunctionsCommand, ListTagsCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DeleteFunctionCommand, ListTagsCommand, paginateListFunctions, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import type { Logger } from "pino";
-import type { AwsClients } from "../aws/clients.ts";
-import { toAwsError } from "../aws/errors.ts";
-import { backoffDelayMs, type BackoffPolicy } from "../controller/backoff.ts";
-import { tagKeys } from "./naming.ts";
+import type { AwsClients } from "../../aws/clients.ts";
+import { AwsError, isAwsError } from "../../aws/errors.ts";
+import { backoffDelayMs, type BackoffPolicy } from "../../controller/backoff.ts";
+import { edgeFunctionNamePrefix, tagKeys } from "../shared/naming.ts";
 
 export interface SweeperOptions {
   readonly aws: AwsClients;
@@ -24,7 +24,7 @@ export interface SweepReport {
   readonly deferred: readonly { readonly name: string; readonly retryInMs: number }[];
 }
 
-const functionPrefix = "scb-edge-";
+const maxListPages = 100;
 const defaultSweeperBackoff: BackoffPolicy = { baseMs: 5 * 60_000, maxMs: 2 * 3_600_000, jitter: 0.2 };
 
 export class EdgeFunctionSweeper {
@@ -72,7 +72,7 @@ export class EdgeFunctionSweeper {
       try {
         await this.sweepOnce(signal);
       } catch (error) {
-        if (!stopped()) this.#options.log.warn({ err: String(error) }, "edge function sweep failed");
+        if (!stopped()) this.#options.log.warn({ err: error }, "edge function sweep failed");
       }
       await new Promise<void>((resolveWait) => {
         const timer = setTimeout(resolveWait, intervalMs);
@@ -87,27 +87,18 @@ export class EdgeFunctionSweeper {
 
   async #ownFunctions(signal: AbortSignal): Promise<FunctionConfiguration[]> {
     const found: FunctionConfiguration[] = [];
-    let marker: string | undefined;
-    for (let page = 0; page < 100; page += 1) {
-      let result;
-      try {
-        result = await this.#options.aws.lambda().send(new ListFunctionsCommand({ Marker: marker, MaxItems: 50 }), { abortSignal: signal });
-      } catch (error) {
-        throw toAwsError(error, "lambda", "ListFunctions");
-      }
-      found.push(...(result.Functions ?? []).filter((f) => f.FunctionName?.startsWith(functionPrefix) === true));
-      marker = result.NextMarker;
-      if (marker === undefined || marker === "") break;
+    let pages = 0;
+    for await (const page of paginateListFunctions({ client: this.#options.aws.lambda(), pageSize: 50 }, {})) {
+      signal.throwIfAborted();
+      found.push(...(page.Functions ?? []).filter((f) => f.FunctionName?.startsWith(edgeFunctionNamePrefix) === true));
+      pages += 1;
+      if (pages >= maxListPages) break;
     }
     return found;
   }
 
   async #tags(arn: string, signal: AbortSignal): Promise<Record<string, string>> {
-    try {
-      return (await this.#options.aws.lambda().send(new ListTagsCommand({ Resource: arn }), { abortSignal: signal })).Tags ?? {};
-    } catch (error) {
-      throw toAwsError(error, "lambda", "ListTags");
-    }
+    return (await this.#options.aws.lambda().send(new ListTagsCommand({ Resource: arn }), { abortSignal: signal })).Tags ?? {};
   }
 
   async #tryDelete(name: string, signal: AbortSignal): Promise<"deleted" | "refused"> {
@@ -115,14 +106,13 @@ export class EdgeFunctionSweeper {
       await this.#options.aws.lambda().send(new DeleteFunctionCommand({ FunctionName: name }), { abortSignal: signal });
       return "deleted";
     } catch (error) {
-      const failure = toAwsError(error, "lambda", "DeleteFunction");
-      if (failure.code === "NotFound") return "deleted";
+      if (isAwsError(error, "NotFound")) return "deleted";
       // "Lambda was unable to delete ... because it is a replicated function": expected for hours.
-      if (failure.code === "InvalidRequest" || failure.code === "Conflict" || failure.retryable) {
-        this.#options.log.info({ function: name, reason: failure.awsCode }, "edge function not deletable yet");
+      if (error instanceof AwsError && (error.code === "InvalidRequest" || error.code === "Conflict" || !error.permanent)) {
+        this.#options.log.info({ function: name, reason: error.awsCode }, "edge function not deletable yet");
         return "refused";
       }
-      throw failure;
+      throw error;
     }
   }
 }

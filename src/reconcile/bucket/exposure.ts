@@ -9,10 +9,10 @@ import {
   PutPublicAccessBlockCommand,
   type PublicAccessBlockConfiguration,
 } from "@aws-sdk/client-s3";
-import { toAwsError } from "../../aws/errors.ts";
-import { desiredBucketPolicy, parsePolicy, policiesEquivalent, policyWithoutStatement, type Policy } from "../bucket-policy.ts";
-import { policyStatementId } from "../naming.ts";
-import type { StepContext } from "./context.ts";
+import { hasAwsCode } from "../../aws/errors.ts";
+import type { StepContext } from "../shared/context.ts";
+import { policyStatementId } from "../shared/naming.ts";
+import { desiredBucketPolicy, parsePolicy, policiesEquivalent, policyWithoutStatement, type Policy } from "./policy-document.ts";
 
 const allBlocked: Required<PublicAccessBlockConfiguration> = {
   BlockPublicAcls: true,
@@ -25,30 +25,29 @@ function s3(ctx: StepContext) {
   return ctx.aws.s3(ctx.resource.spec.bucket.region);
 }
 
+/** The Block Public Access settings that are off; all four when the bucket has none. */
+export function settingsOff(current: PublicAccessBlockConfiguration | undefined): (keyof PublicAccessBlockConfiguration)[] {
+  return (Object.keys(allBlocked) as (keyof PublicAccessBlockConfiguration)[]).filter((key) => current?.[key] !== true);
+}
+
 /** Turns all four Block Public Access settings on, if any is off. Returns whether it changed anything. */
 export async function ensureBlockPublicAccess(ctx: StepContext): Promise<boolean> {
   const bucket = ctx.resource.spec.bucket.name;
   let current: PublicAccessBlockConfiguration | undefined;
   try {
-    const result = await s3(ctx).send(new GetPublicAccessBlockCommand({ Bucket: bucket }), { abortSignal: ctx.signal });
-    current = result.PublicAccessBlockConfiguration;
+    current = (await s3(ctx).send(new GetPublicAccessBlockCommand({ Bucket: bucket }), { abortSignal: ctx.signal })).PublicAccessBlockConfiguration;
   } catch (error) {
-    const failure = toAwsError(error, "s3", "GetPublicAccessBlock");
-    if (failure.awsCode !== "NoSuchPublicAccessBlockConfiguration") throw failure;
+    if (!hasAwsCode(error, "NoSuchPublicAccessBlockConfiguration")) throw error;
   }
-  const off = (Object.keys(allBlocked) as (keyof PublicAccessBlockConfiguration)[]).filter((k) => current?.[k] !== true);
+  const off = settingsOff(current);
   if (off.length === 0) return false;
-  try {
-    await s3(ctx).send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: allBlocked }), { abortSignal: ctx.signal });
-  } catch (error) {
-    throw toAwsError(error, "s3", "PutPublicAccessBlock");
-  }
-  ctx.notices.push({
-    type: current === undefined ? "Normal" : "Warning",
-    reason: current === undefined ? "BlockPublicAccessEnabled" : "BlockPublicAccessRestored",
-    message: `turned on Block Public Access settings that were off: ${off.join(", ")}`,
-    ...(current === undefined ? {} : { drift: "block-public-access" }),
-  });
+  await s3(ctx).send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: allBlocked }), { abortSignal: ctx.signal });
+  const message = `turned on Block Public Access settings that were off: ${off.join(", ")}`;
+  ctx.notices.push(
+    current === undefined
+      ? { kind: "changed", reason: "BlockPublicAccessEnabled", message }
+      : { kind: "drift", reason: "BlockPublicAccessRestored", message, drift: "block-public-access" },
+  );
   return true;
 }
 
@@ -57,9 +56,8 @@ async function readPolicy(ctx: StepContext): Promise<Policy | undefined> {
     const result = await s3(ctx).send(new GetBucketPolicyCommand({ Bucket: ctx.resource.spec.bucket.name }), { abortSignal: ctx.signal });
     return result.Policy === undefined ? undefined : parsePolicy(result.Policy);
   } catch (error) {
-    const failure = toAwsError(error, "s3", "GetBucketPolicy");
-    if (failure.awsCode === "NoSuchBucketPolicy") return undefined;
-    throw failure;
+    if (hasAwsCode(error, "NoSuchBucketPolicy")) return undefined;
+    throw error;
   }
 }
 
@@ -73,26 +71,22 @@ export async function ensureBucketPolicy(ctx: StepContext, distributionArn: stri
   const current = await readPolicy(ctx);
   const { policy, removedPublic } = desiredBucketPolicy(current, { sid, bucket, distributionArn });
   if (policiesEquivalent(current, policy)) return false;
-  try {
-    await s3(ctx).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }), { abortSignal: ctx.signal });
-  } catch (error) {
-    throw toAwsError(error, "s3", "PutBucketPolicy");
-  }
+  await s3(ctx).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }), { abortSignal: ctx.signal });
   for (const statement of removedPublic) {
     ctx.notices.push({
-      type: "Warning",
+      kind: "drift",
       reason: "PublicStatementRemoved",
       message: `removed a public statement${statement.Sid === undefined ? "" : ` (${statement.Sid})`} from the policy of bucket ${bucket}`,
       drift: "public-policy-statement",
     });
   }
   const hadOurs = current?.Statement.some((s) => s.Sid === sid) ?? false;
-  ctx.notices.push({
-    type: "Normal",
-    reason: hadOurs ? "BucketPolicyCorrected" : "BucketPolicyGranted",
-    message: `bucket policy statement ${sid} lets only ${distributionArn} read ${bucket}`,
-    ...(hadOurs ? { drift: "bucket-policy-statement" } : {}),
-  });
+  const message = `bucket policy statement ${sid} lets only ${distributionArn} read ${bucket}`;
+  ctx.notices.push(
+    hadOurs
+      ? { kind: "drift", reason: "BucketPolicyCorrected", message, drift: "bucket-policy-statement" }
+      : { kind: "changed", reason: "BucketPolicyGranted", message },
+  );
   return true;
 }
 
@@ -104,10 +98,6 @@ export async function removeBucketPolicyStatement(ctx: StepContext): Promise<voi
   const sid = policyStatementId(ctx.owner);
   if (!current.Statement.some((s) => s.Sid === sid)) return;
   const rest = policyWithoutStatement(current, sid);
-  try {
-    if (rest === undefined) await s3(ctx).send(new DeleteBucketPolicyCommand({ Bucket: bucket }), { abortSignal: ctx.signal });
-    else await s3(ctx).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(rest) }), { abortSignal: ctx.signal });
-  } catch (error) {
-    throw toAwsError(error, "s3", rest === undefined ? "DeleteBucketPolicy" : "PutBucketPolicy");
-  }
+  if (rest === undefined) await s3(ctx).send(new DeleteBucketPolicyCommand({ Bucket: bucket }), { abortSignal: ctx.signal });
+  else await s3(ctx).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(rest) }), { abortSignal: ctx.signal });
 }

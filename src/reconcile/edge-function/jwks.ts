@@ -1,10 +1,10 @@
 // The Cognito user pool's signing keys, fetched from its well-known JWKS URL and checked with jose before the
 // operator bakes them into the edge function. A short per-URL cache keeps 100 CRs on one pool to one fetch per
 // resync, while a full resync (minutes apart) still sees rotated keys.
-import { importJWK } from "jose";
 import { z } from "zod";
-import { minModulusBits } from "../../edge-auth/src/keys.ts";
-import { TerminalError } from "../controller/reconciler.ts";
+import { importRsaJwk } from "../../../edge-auth/src/keys.ts";
+import { maxJwksBytes, maxJwksKeys, minModulusBits } from "../../../edge-auth/src/limits.ts";
+import { PermanentError, TemporaryError } from "../../errors.ts";
 
 /** The public members of an RSA signing key: all the edge function needs, and all it is given. */
 export interface BakedJwk {
@@ -21,30 +21,23 @@ export interface BakedJwks {
 }
 
 /** The JWKS could not be fetched now (network, timeout, 5xx, 429): worth retrying with backoff. */
-export class JwksUnavailableError extends Error {
-  readonly code = "JwksUnavailable";
-  readonly retryable = true;
+export class JwksUnavailableError extends TemporaryError {
   readonly url: string;
   constructor(url: string, detail: string, options?: ErrorOptions) {
-    super(`cannot fetch the user pool's JWKS from ${url}: ${detail}`, options);
-    this.name = "JwksUnavailableError";
+    super("JwksUnavailable", `cannot fetch the user pool's JWKS from ${url}: ${detail}`, options);
     this.url = url;
   }
 }
 
 /** The JWKS is not one the operator will bake: terminal until the pool, the spec or the URL template changes. */
-export class JwksInvalidError extends TerminalError {
-  readonly code = "JwksInvalid";
+export class JwksInvalidError extends PermanentError {
   readonly url: string;
   constructor(url: string, detail: string, options?: ErrorOptions) {
     super("JwksInvalid", `the user pool's JWKS at ${url} is unusable: ${detail}`, options);
-    this.name = "JwksInvalidError";
     this.url = url;
   }
 }
 
-/** The edge packager's limits: 1–10 keys, each with a modulus of at least minModulusBits. */
-const maxKeys = 10;
 
 export interface JwksFetchOptions {
   readonly timeoutMs: number;
@@ -52,7 +45,7 @@ export interface JwksFetchOptions {
   readonly maxBytes: number;
 }
 
-export const defaultJwksFetchOptions: JwksFetchOptions = { timeoutMs: 5_000, maxBytes: 64 * 1024 };
+export const defaultJwksFetchOptions: JwksFetchOptions = { timeoutMs: 5_000, maxBytes: maxJwksBytes };
 
 /** The region of a user pool, from its id's prefix: us-east-1_AbCdEf123 → us-east-1. */
 export function userPoolRegion(userPoolId: string): string {
@@ -92,41 +85,40 @@ function memberProblem(jwk: ParsedJwk): string | undefined {
 }
 
 /** Checks one key the way the edge function will use it; returns why it is unusable, or its public members. */
-async function checkKey(jwk: ParsedJwk): Promise<BakedJwk | string> {
+function checkKey(jwk: ParsedJwk): BakedJwk | string {
   const problem = memberProblem(jwk);
   if (problem !== undefined) return problem;
   if (jwk.n === undefined || jwk.e === undefined) return "lacks n or e";
   if (!base64url.test(jwk.n) || !base64url.test(jwk.e)) return "has an n or e that is not base64url";
-  let key: unknown;
-  try {
-    key = await importJWK({ kty: "RSA", n: jwk.n, e: jwk.e }, "RS256");
-  } catch (error) {
-    return `is not an importable RSA public key (${error instanceof Error ? error.message : String(error)})`;
+  // The function's own import is the rule: what it would refuse at cold start is never baked.
+  if (importRsaJwk({ kty: "RSA", kid: jwk.kid, n: jwk.n, e: jwk.e }) === undefined) {
+    const bits = modulusBits(jwk.n);
+    return bits < minModulusBits
+      ? `has a ${String(bits)}-bit modulus; at least ${minModulusBits} bits are required`
+      : "is not an importable RSA public key";
   }
-  const bits = modulusBits(key);
-  if (bits === undefined || bits < minModulusBits) return `has a ${String(bits ?? "unknown")}-bit modulus; at least ${minModulusBits} bits are required`;
   return { kty: "RSA", kid: jwk.kid, ...(jwk.alg === undefined ? {} : { alg: "RS256" }), ...(jwk.use === undefined ? {} : { use: "sig" }), n: jwk.n, e: jwk.e };
 }
 
-function modulusBits(key: unknown): number | undefined {
-  if (typeof key !== "object" || key === null || !("algorithm" in key) || !("type" in key) || key.type !== "public") return undefined;
-  const algorithm = key.algorithm;
-  if (typeof algorithm !== "object" || algorithm === null || !("modulusLength" in algorithm)) return undefined;
-  return typeof algorithm.modulusLength === "number" ? algorithm.modulusLength : undefined;
+/** The size of a base64url modulus in bits, leading zero bytes aside. */
+function modulusBits(n: string): number {
+  const bytes = Buffer.from(n, "base64url");
+  const first = bytes.findIndex((byte) => byte !== 0);
+  return first < 0 ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] ?? 0));
 }
 
 /** Validates every key of a parsed JWKS document; one bad key rejects the whole set. */
-export async function validateJwks(url: string, document: unknown): Promise<BakedJwks> {
+export function validateJwks(url: string, document: unknown): BakedJwks {
   const parsed = jwksSchema.safeParse(document);
   if (!parsed.success) throw new JwksInvalidError(url, "it is not a JWKS (an object with a keys array)");
   const { keys } = parsed.data;
   if (keys.length === 0) throw new JwksInvalidError(url, "it has no keys");
-  if (keys.length > maxKeys) throw new JwksInvalidError(url, `it has ${keys.length} keys; at most ${maxKeys} are baked`);
+  if (keys.length > maxJwksKeys) throw new JwksInvalidError(url, `it has ${keys.length} keys; at most ${maxJwksKeys} are baked`);
   const baked: BakedJwk[] = [];
   for (const [index, raw] of keys.entries()) {
     const jwk = jwkSchema.safeParse(raw);
     if (!jwk.success) throw new JwksInvalidError(url, `key ${index} is not a JWK with a string kty and kid`);
-    const checked = await checkKey(jwk.data);
+    const checked = checkKey(jwk.data);
     if (typeof checked === "string") throw new JwksInvalidError(url, `key ${index} (kid ${jwk.data.kid}) ${checked}`);
     if (baked.some((key) => key.kid === checked.kid)) throw new JwksInvalidError(url, `kid ${checked.kid} appears twice`);
     baked.push(checked);

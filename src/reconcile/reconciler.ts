@@ -1,17 +1,27 @@
-// Reconciles one SecuredContentBucket: parse it with the API schema, keep the finalizer, let the
-// Convergence bring AWS to the spec (or clean up on deletion), and report the outcome in status and Events.
+// Reconciles one SecuredContentBucket: parse it with the API schema, keep the finalizer, let the Convergence
+// bring AWS to the spec (or retire what it made, on deletion), and report the outcome in status and Events.
 import type { Logger } from "pino";
-import { parseSecuredContentBucket, securedContentBucketFinalizer, securedContentBucketResource, type SecuredContentBucket } from "../api/index.ts";
+import {
+  parseSecuredContentBucket,
+  securedContentBucketFinalizer,
+  securedContentBucketResource,
+  securedContentBucketStatusSchema,
+  type SecuredContentBucket,
+  type SecuredContentBucketStatus,
+} from "../api/index.ts";
 import { kstatusConditions, type ConditionUpdate, type Progress } from "../controller/conditions.ts";
 import type { EventSink, ObjectReference } from "../controller/events.ts";
 import { ensureFinalizer, hasFinalizer, isBeingDeleted, removeFinalizer } from "../controller/finalizers.ts";
-import { done, isTerminal, TerminalError, type Reconciler, type ReconcileRequest, type ReconcileResult } from "../controller/reconciler.ts";
-import { nextStatus, type StatusLike } from "../controller/status.ts";
+import { done, type Reconciler, type ReconcileRequest, type ReconcileResult } from "../controller/reconciler.ts";
+import { nextStatus } from "../controller/status.ts";
+import { failureReason, isPermanent, messageOf, PermanentError } from "../errors.ts";
 import { isNotFound } from "../k8s/errors.ts";
 import type { KubeObject } from "../k8s/objects.ts";
 import type { ResourceClient } from "../k8s/resource-client.ts";
 import { createMergePatch } from "../util/merge-patch.ts";
-import type { Convergence, Notice } from "./convergence.ts";
+import type { Convergence, ObservedFields } from "./convergence.ts";
+import { eventsFor } from "./events.ts";
+import { keyOf, type Notice } from "./shared/context.ts";
 
 export interface SecuredContentBucketReconcilerOptions {
   readonly resources: ResourceClient;
@@ -40,67 +50,72 @@ export class SecuredContentBucketReconciler implements Reconciler {
     }
     const parsed = parseSecuredContentBucket(object);
     if (!parsed.ok) return this.#rejectInvalidSpec(object, parsed.error.message);
-    if (isBeingDeleted(object)) return this.#delete(object, parsed.value, signal);
+    const resource = parsed.value;
+    if (isBeingDeleted(object)) return this.#delete(object, resource, signal);
 
     // The finalizer goes on before anything is created in AWS, so nothing can be orphaned.
     object = await ensureFinalizer(this.#options.resources, object, securedContentBucketFinalizer);
-    const resource = parsed.value;
     try {
       const result = await this.#options.convergence.converge(resource, signal);
-      await this.#writeStatus(object, result.fields, [...result.steps, ...kstatusConditions(result.progress, resource.metadata.generation)]);
+      await this.#writeStatus(object, resource.status, result.fields, [...result.conditions, ...kstatusConditions(result.progress, resource.metadata.generation)]);
       this.#notify(object, result.notices);
       return result.requeueAfterMs === undefined ? done : { requeueAfterMs: result.requeueAfterMs };
     } catch (error) {
-      await this.#reportFailure(object, error);
+      await this.#reportFailure(object, resource.status, error);
       throw error;
     }
   }
 
   async #rejectInvalidSpec(object: KubeObject, message: string): Promise<ReconcileResult> {
-    if (isBeingDeleted(object) && !createdAnything(object)) {
+    const status = storedStatus(object);
+    if (isBeingDeleted(object) && !createdAnything(status)) {
       // Nothing was ever created for it, so there is nothing to clean up: let it go.
       await removeFinalizer(this.#options.resources, object, securedContentBucketFinalizer);
       return done;
     }
     const progress: Progress = { state: "stalled", reason: "InvalidSpec", message };
     // The Event marks the transition; resyncs of an unchanged invalid object write nothing.
-    if (await this.#writeStatus(object, {}, kstatusConditions(progress, object.metadata.generation))) {
-      this.#notify(object, [{ type: "Warning", reason: "InvalidSpec", message }]);
+    if (await this.#writeStatus(object, status, {}, kstatusConditions(progress, object.metadata.generation))) {
+      this.#options.events.record(referenceTo(object), "Warning", "InvalidSpec", message);
     }
-    throw new TerminalError("InvalidSpec", message);
+    throw new PermanentError("InvalidSpec", message);
   }
 
   async #delete(object: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<ReconcileResult> {
     if (!hasFinalizer(object, securedContentBucketFinalizer)) return done;
-    const result = await this.#options.convergence.cleanUp(resource, signal);
-    this.#notify(object, result.notices);
+    const result = await this.#options.convergence.retire(resource, signal);
+    this.#notify(object, result.notices, { deletionComplete: result.complete });
     if (result.complete) {
       await removeFinalizer(this.#options.resources, object, securedContentBucketFinalizer);
       return done;
     }
     const progress: Progress = { state: "reconciling", reason: "Deleting", message: `deleting: waiting for ${result.waitingFor}` };
-    await this.#writeStatus(object, {}, kstatusConditions(progress, object.metadata.generation));
+    await this.#writeStatus(object, resource.status, {}, kstatusConditions(progress, object.metadata.generation));
     return result.requeueAfterMs === undefined ? done : { requeueAfterMs: result.requeueAfterMs };
   }
 
-  /** Terminal failures stall the resource; others show it is still being worked on and are retried. */
-  async #reportFailure(object: KubeObject, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    const terminal = isTerminal(error);
-    const reason = terminal && error instanceof Error && "reason" in error && typeof error.reason === "string" ? error.reason : "RetryingAfterError";
-    const progress: Progress = terminal ? { state: "stalled", reason, message } : { state: "reconciling", reason, message };
+  /** Permanent failures stall the resource; others show it is still being worked on and are retried. */
+  async #reportFailure(object: KubeObject, status: SecuredContentBucketStatus | undefined, error: unknown): Promise<void> {
+    const message = messageOf(error);
+    const permanent = isPermanent(error);
+    const reason = failureReason(error);
+    const progress: Progress = permanent ? { state: "stalled", reason, message } : { state: "reconciling", reason, message };
     let changed = false;
     try {
-      changed = await this.#writeStatus(object, {}, kstatusConditions(progress, object.metadata.generation));
+      changed = await this.#writeStatus(object, status, {}, kstatusConditions(progress, object.metadata.generation));
     } catch (statusError) {
-      this.#options.log.warn({ err: String(statusError), key: keyOf(object) }, "could not report the failure in status");
+      this.#options.log.warn({ err: statusError, key: keyOf(object) }, "could not report the failure in status");
     }
-    if (terminal && changed) this.#notify(object, [{ type: "Warning", reason, message }]);
+    if (permanent && changed) this.#options.events.record(referenceTo(object), "Warning", reason, message);
   }
 
   /** Writes status when it would change; returns whether it did. */
-  async #writeStatus(object: KubeObject, fields: Readonly<Record<string, unknown>>, conditions: readonly ConditionUpdate[]): Promise<boolean> {
-    const current = object["status"] as StatusLike | undefined;
+  async #writeStatus(
+    object: KubeObject,
+    current: SecuredContentBucketStatus | undefined,
+    fields: ObservedFields,
+    conditions: readonly ConditionUpdate[],
+  ): Promise<boolean> {
     const now = this.#options.now?.() ?? new Date();
     const next = nextStatus(current, { fields, conditions }, object.metadata.generation, now);
     if (next === undefined) return false;
@@ -108,12 +123,10 @@ export class SecuredContentBucketReconciler implements Reconciler {
     return true;
   }
 
-  #notify(object: KubeObject, notices: readonly Notice[]): void {
+  #notify(object: KubeObject, notices: readonly Notice[], options: { readonly deletionComplete?: boolean } = {}): void {
     const ref = referenceTo(object);
-    for (const notice of notices) {
-      this.#options.events.record(ref, notice.type, notice.reason, notice.message);
-      if (notice.drift !== undefined) this.#options.onDrift?.(notice.drift);
-    }
+    for (const event of eventsFor(notices, options)) this.#options.events.record(ref, event.type, event.reason, event.message);
+    for (const notice of notices) if (notice.drift !== undefined) this.#options.onDrift?.(notice.drift);
   }
 }
 
@@ -127,12 +140,13 @@ function referenceTo(object: KubeObject): ObjectReference {
   };
 }
 
-function keyOf(object: KubeObject): string {
-  return `${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+/** The status of an object whose spec did not parse, read on its own; unreadable counts as none. */
+function storedStatus(object: KubeObject): SecuredContentBucketStatus | undefined {
+  const parsed = securedContentBucketStatusSchema.safeParse(object["status"]);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Whether status records any AWS resource created for this object. */
-function createdAnything(object: KubeObject): boolean {
-  const status = object["status"] as Record<string, unknown> | undefined;
-  return status !== undefined && ["distribution", "originAccessControlId", "edgeFunction"].some((field) => status[field] !== undefined);
+function createdAnything(status: SecuredContentBucketStatus | undefined): boolean {
+  return status?.distribution !== undefined || status?.originAccessControlId !== undefined || status?.edgeFunction !== undefined;
 }

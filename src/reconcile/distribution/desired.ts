@@ -2,17 +2,12 @@
 // rules for updating a live one: start from its current config, change only the fields we own, and compare
 // only those, so defaults CloudFront adds and settings others make never cause an update loop.
 import type { DistributionConfig, LambdaFunctionAssociation, Origin } from "@aws-sdk/client-cloudfront";
-import type { SecuredContentBucket } from "../api/index.ts";
-import { deepEqual } from "../util/deep-equal.ts";
+import { managedCachePolicyIds, type ManagedCachePolicy, type SecuredContentBucket } from "../../api/index.ts";
+import { deepEqual } from "../../util/deep-equal.ts";
 
-/** CloudFront's managed cache policies, by the names the spec accepts. */
-export const managedCachePolicies = {
-  CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-  CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-} as const;
-
+/** The id of a managed cache policy named in the spec, or the id the spec gives. */
 export function cachePolicyId(nameOrId: string): string {
-  return nameOrId in managedCachePolicies ? managedCachePolicies[nameOrId as keyof typeof managedCachePolicies] : nameOrId;
+  return nameOrId in managedCachePolicyIds ? managedCachePolicyIds[nameOrId as ManagedCachePolicy] : nameOrId;
 }
 
 export interface DistributionInputs {
@@ -193,11 +188,6 @@ function withoutLegacyCaching(behaviour: DistributionConfig["DefaultCacheBehavio
   return Object.fromEntries(Object.entries(behaviour ?? {}).filter(([key]) => key !== "ForwardedValues"));
 }
 
-/** True when the live config differs from what we want in any field we own. */
-export function ownedFieldsDiffer(current: DistributionConfig, inputs: DistributionInputs): boolean {
-  return !deepEqual(ownedProjection(current), ownedProjection(withOwnedFields(current, inputs)));
-}
-
 /**
  * The owned fields an update would change, named as in the config (`Comment`, `Origin.OriginAccessControlId`,
  * `DefaultCacheBehavior.LambdaFunctionAssociations`, ...), for Events and logs; empty when in sync.
@@ -266,4 +256,18 @@ function normalizeLists(value: unknown): unknown {
   const object = Object.fromEntries(entries) as Record<string, unknown>;
   if (typeof object["Quantity"] === "number" && object["Items"] === undefined) object["Items"] = [];
   return object;
+}
+
+/** The live config, disabled and without the viewer-request association; everything else as it is. */
+export function disabledForDeletion(config: DistributionConfig): DistributionConfig {
+  return {
+    ...config,
+    Enabled: false,
+    DefaultCacheBehavior: { ...config.DefaultCacheBehavior, LambdaFunctionAssociations: { Quantity: 0, Items: [] } } as DistributionConfig["DefaultCacheBehavior"],
+  };
+}
+
+/** Whether deletion must still disable the distribution or drop its association before it can delete it. */
+export function needsDisabling(config: DistributionConfig): boolean {
+  return config.Enabled === true || (config.DefaultCacheBehavior?.LambdaFunctionAssociations?.Quantity ?? 0) > 0;
 }

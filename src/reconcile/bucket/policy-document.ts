@@ -2,7 +2,8 @@
 // out the policy we want: our CloudFront statement in, public statements out, everything else kept.
 // Policies are compared after normalization, never as strings.
 import { z } from "zod";
-import { deepEqual } from "../util/deep-equal.ts";
+import { PermanentError } from "../../errors.ts";
+import { deepEqual } from "../../util/deep-equal.ts";
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]);
@@ -28,11 +29,10 @@ export const policySchema = z.looseObject({
 export type Statement = z.infer<typeof statementSchema>;
 export type Policy = z.infer<typeof policySchema>;
 
-export class InvalidPolicyError extends Error {
-  readonly code = "InvalidPolicy";
+/** S3 returned a policy this operator cannot read: a human must look before anything is rewritten. */
+export class InvalidPolicyError extends PermanentError {
   constructor(message: string) {
-    super(message);
-    this.name = "InvalidPolicyError";
+    super("InvalidBucketPolicy", message);
   }
 }
 
@@ -94,7 +94,7 @@ export interface CloudFrontGrant {
   readonly distributionArn: string;
 }
 
-/** The article's statement: only this distribution, through CloudFront's service principal, may read objects. */
+/** The statement of the manual procedure this operator automates: only this distribution, through CloudFront's service principal, may read objects. */
 export function cloudFrontReadStatement(grant: CloudFrontGrant): Statement {
   return {
     Sid: grant.sid,

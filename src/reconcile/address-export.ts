@@ -2,10 +2,10 @@
 // read it without any RBAC on the CRD. The ConfigMap is owned by the resource (garbage-collected with it), and
 // one that exists but belongs to someone else is left alone.
 import { z } from "zod";
-import { securedContentBucketResource, type SecuredContentBucket } from "../../api/index.ts";
-import { isNotFound } from "../../k8s/errors.ts";
-import { contentTypes, type KubeRestClient } from "../../k8s/rest-client.ts";
-import type { Notice } from "../convergence.ts";
+import { securedContentBucketResource, type SecuredContentBucket } from "../api/index.ts";
+import { isNotFound } from "../k8s/errors.ts";
+import { contentTypes, type KubeRestClient } from "../k8s/rest-client.ts";
+import type { Notice } from "./shared/context.ts";
 
 const configMapSchema = z.looseObject({
   metadata: z.looseObject({
@@ -75,10 +75,10 @@ export async function ensureExportConfigMap(
       },
       schema: configMapSchema,
     });
-    return [{ type: "Normal", reason: "AddressExported", message: `wrote the distribution's address to ConfigMap ${name}` }];
+    return [{ kind: "created", reason: "AddressExported", message: `wrote the distribution's address to ConfigMap ${name}` }];
   }
   if (!(existing.metadata.ownerReferences ?? []).some((ref) => ref.uid === resource.metadata.uid)) {
-    return [{ type: "Warning", reason: "ExportSkipped", message: `ConfigMap ${name} exists and is not owned by this resource; it was left unchanged` }];
+    return [{ kind: "warning", reason: "ExportSkipped", message: `ConfigMap ${name} exists and is not owned by this resource; it was left unchanged` }];
   }
   // Only our keys are compared and written: keys someone else added stay, and cause no update loop.
   if (Object.entries(data).every(([key, value]) => existing.data?.[key] === value)) return [];
@@ -89,5 +89,5 @@ export async function ensureExportConfigMap(
     body: { metadata: { resourceVersion: existing.metadata.resourceVersion }, data },
     schema: configMapSchema,
   });
-  return [{ type: "Normal", reason: "AddressExported", message: `updated the distribution's address in ConfigMap ${name}` }];
+  return [{ kind: "changed", reason: "AddressExported", message: `updated the distribution's address in ConfigMap ${name}` }];
 }

@@ -42,9 +42,12 @@ export function originAccessControlName(owner: OwnerIdentity): string {
   return boundedName("scb", owner, 64, /[^a-zA-Z0-9-]/g);
 }
 
+/** Every edge function's name starts with this: the sweeper looks only at functions named so. */
+export const edgeFunctionNamePrefix = "scb-edge-";
+
 /** Lambda function names: up to 64 characters of letters, digits, hyphens and underscores. */
 export function edgeFunctionName(owner: OwnerIdentity): string {
-  return boundedName("scb-edge", owner, 64, /[^a-zA-Z0-9-_]/g);
+  return boundedName(edgeFunctionNamePrefix.slice(0, -1), owner, 64, /[^a-zA-Z0-9-_]/g);
 }
 
 /** Bucket-policy statement ids: letters and digits only. */

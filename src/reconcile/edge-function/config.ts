@@ -1,11 +1,10 @@
 // The edge function's config.json for a SecuredContentBucket: a pure function of the spec and the pool's keys,
 // checked with the edge packager's own schema, so what the operator bakes is exactly what the function reads.
-import { parseEdgeConfig, type ValidatedEdgeConfig } from "../../edge-auth/package/config-schema.ts";
-import type { SecuredContentBucket } from "../api/index.ts";
+import { parseEdgeConfig, type ValidatedEdgeConfig } from "../../../edge-auth/package/config-schema.ts";
+import { defaultClockToleranceSeconds } from "../../../edge-auth/src/limits.ts";
+import type { SecuredContentBucket } from "../../api/index.ts";
 import { type BakedJwks, userPoolRegion } from "./jwks.ts";
 
-/** How far token times may be off: the DESIGN default, generous for clock skew at the edge. */
-export const clockToleranceSeconds = 30;
 
 /** The `iss` of the pool's tokens, in the form AWS issues them (independent of where the JWKS is fetched). */
 export function cognitoIssuer(userPoolId: string): string {
@@ -33,6 +32,6 @@ export function desiredEdgeConfig(resource: SecuredContentBucket, jwks: BakedJwk
     tokenSources: canonicalTokenSources.filter((source) => auth.tokenSources.includes(source)),
     jwks: { keys: sorted(jwks.keys, (key) => key.kid).map((key) => ({ ...key })) },
     jwksUri,
-    clockToleranceSeconds,
+    clockToleranceSeconds: defaultClockToleranceSeconds,
   });
 }

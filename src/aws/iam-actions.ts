@@ -1,0 +1,18 @@
+// The IAM actions behind the SDK operations the operator sends. Most are `<service>:<Operation>`; these are the
+// exceptions. AccessDenied names the action from here, so an administrator fixes the policy, not a guess.
+
+/** Operations whose IAM action is not simply `<service>:<Operation>`. */
+const exceptions: Readonly<Record<string, readonly string[]>> = {
+  "s3:GetPublicAccessBlock": ["s3:GetBucketPublicAccessBlock"],
+  "s3:PutPublicAccessBlock": ["s3:PutBucketPublicAccessBlock"],
+  "s3:DeleteBucketTagging": ["s3:PutBucketTagging"],
+  "s3:DeleteBucketPolicy": ["s3:DeleteBucketPolicy"],
+  "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
+  "lambda:CreateFunction": ["lambda:CreateFunction", "iam:PassRole"],
+};
+
+/** Every IAM action an operation needs. */
+export function iamActionsFor(service: string, operation: string): readonly string[] {
+  const key = `${service}:${operation}`;
+  return exceptions[key] ?? [key];
+}

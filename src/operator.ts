@@ -1,0 +1,191 @@
+// The composition root: an operator built from its configuration. main.ts runs it with the process's
+// environment and signals; the integration tests run the same wiring, overriding only what a test must
+// (sub-second timings, a clock, a log, a view of the AWS calls).
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import { securedContentBucketResource } from "./api/index.ts";
+import { AwsClients, defaultRateLimits, type AwsService } from "./aws/clients.ts";
+import type { OperatorConfig } from "./config.ts";
+import type { BackoffPolicy } from "./controller/backoff.ts";
+import { createControllerMetrics, type ControllerMetrics } from "./controller/controller-metrics.ts";
+import { EventRecorder } from "./controller/events.ts";
+import { Manager } from "./controller/manager.ts";
+import type { Reconciler } from "./controller/reconciler.ts";
+import { loadKubeConfig, type KubeConnectionConfig } from "./k8s/kubeconfig.ts";
+import { ResourceClient } from "./k8s/resource-client.ts";
+import { KubeRestClient } from "./k8s/rest-client.ts";
+import { createLogger } from "./log.ts";
+import { AwsConvergence } from "./reconcile/converge.ts";
+import { EdgeFunctionSweeper } from "./reconcile/edge-function/sweeper.ts";
+import { createOperatorMetrics, type OperatorMetrics } from "./reconcile/operator-metrics.ts";
+import { SecuredContentBucketReconciler } from "./reconcile/reconciler.ts";
+import type { OperatorSettings } from "./reconcile/shared/context.ts";
+import { tagKeys } from "./reconcile/shared/naming.ts";
+
+/** The intervals of the configuration, in milliseconds. */
+export interface OperatorTimings {
+  readonly exposureResyncMs: number;
+  readonly fullResyncMs: number;
+  readonly deployingRequeueMs: number;
+  readonly sweepIntervalMs: number;
+  readonly shutdownGraceMs: number;
+}
+
+export interface OperatorOverrides {
+  /** The Kubernetes connection; by default loaded as kubectl would (KUBECONFIG, ~/.kube/config, in-cluster). */
+  readonly kubeConfig?: KubeConnectionConfig;
+  readonly log?: Logger;
+  readonly identity?: string;
+  /** Shorter intervals than whole seconds allow, for tests. */
+  readonly timings?: Partial<OperatorTimings>;
+  /** The clock that decides which pass a reconcile runs. */
+  readonly now?: () => number;
+  readonly awsMaxAttempts?: number;
+  /** Sees every AWS call, after the metric is recorded. */
+  readonly onAwsCall?: (service: AwsService, operation: string, outcome: string, seconds: number) => void;
+  readonly backoff?: BackoffPolicy;
+  /** Wraps the reconciler the manager runs, e.g. to record what each reconcile did. */
+  readonly wrapReconciler?: (reconciler: Reconciler) => Reconciler;
+  /** Whether the leader runs the edge-function sweeper (default true). */
+  readonly sweeper?: boolean;
+}
+
+export interface Operator {
+  readonly manager: Manager;
+  readonly aws: AwsClients;
+  readonly metrics: OperatorMetrics;
+  readonly controllerMetrics: ControllerMetrics;
+  readonly sweeper: EdgeFunctionSweeper;
+  readonly log: Logger;
+  readonly identity: string;
+  start(): Promise<void>;
+  /** Stops the manager, flushes Events and closes every client; safe to call once. */
+  stop(): Promise<void>;
+}
+
+export function timingsOf(config: OperatorConfig): OperatorTimings {
+  return {
+    exposureResyncMs: config.EXPOSURE_RESYNC_SECONDS * 1000,
+    fullResyncMs: config.FULL_RESYNC_SECONDS * 1000,
+    deployingRequeueMs: config.DEPLOYING_REQUEUE_SECONDS * 1000,
+    sweepIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
+  };
+}
+
+/** Reads a file once, on first use, and keeps its bytes. */
+function readOnce(path: string): () => Promise<Uint8Array> {
+  let bytes: Promise<Uint8Array> | undefined;
+  return () => (bytes ??= readFile(path));
+}
+
+function settingsOf(config: OperatorConfig): OperatorSettings {
+  return {
+    clusterName: config.CLUSTER_NAME,
+    edgeFunctionRoleArn: config.EDGE_FUNCTION_ROLE_ARN,
+    jwksUrlTemplate: config.COGNITO_JWKS_URL_TEMPLATE,
+    edgeRuntime: config.EDGE_FUNCTION_RUNTIME,
+    ...(config.EDGE_BUNDLE_PATH === undefined ? {} : { prebuiltEdgeBundle: readOnce(config.EDGE_BUNDLE_PATH) }),
+  };
+}
+
+export async function createOperator(config: OperatorConfig, overrides: OperatorOverrides = {}): Promise<Operator> {
+  const identity = overrides.identity ?? config.POD_NAME ?? `${hostname()}-${randomBytes(3).toString("hex")}`;
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL, { identity });
+  const timings = { ...timingsOf(config), ...overrides.timings };
+  const controllerMetrics = createControllerMetrics();
+  const metrics = createOperatorMetrics(controllerMetrics.registry);
+
+  const kube = new KubeRestClient(overrides.kubeConfig ?? (await loadKubeConfig()), {
+    onRequest: (method, status, seconds) => {
+      controllerMetrics.restRequests.inc({ method, code: String(status) });
+      controllerMetrics.restLatency.observe({ verb: method }, seconds);
+    },
+  });
+  const aws = new AwsClients({
+    defaultRegion: config.AWS_REGION,
+    rateLimits: { ...defaultRateLimits, ...config.AWS_RATE_LIMITS },
+    s3ForcePathStyle: config.AWS_S3_FORCE_PATH_STYLE,
+    ...(overrides.awsMaxAttempts === undefined ? {} : { maxAttempts: overrides.awsMaxAttempts }),
+    observer: {
+      onCall: (service, operation, outcome, seconds) => {
+        metrics.recordAwsCall(service, operation, outcome, seconds);
+        overrides.onAwsCall?.(service, operation, outcome, seconds);
+      },
+    },
+  });
+  const resources = new ResourceClient(kube, securedContentBucketResource);
+  const convergence = new AwsConvergence({
+    aws,
+    kube,
+    settings: settingsOf(config),
+    fullResyncMs: timings.fullResyncMs,
+    deployingRequeueMs: timings.deployingRequeueMs,
+    exposureResyncMs: timings.exposureResyncMs,
+    ...(overrides.now === undefined ? {} : { now: overrides.now }),
+  });
+  const events = new EventRecorder({ client: kube, component: "securedcontent", instance: identity, log });
+  const reconciler = new SecuredContentBucketReconciler({
+    resources,
+    convergence,
+    events,
+    log,
+    onDrift: (kind) => { metrics.driftCorrections.inc({ kind }); },
+  });
+  const sweeper = new EdgeFunctionSweeper({
+    aws,
+    clusterName: config.CLUSTER_NAME,
+    log,
+    onDeleted: (name, tags) => {
+      metrics.edgeFunctionsDeleted.inc();
+      const namespace = tags[tagKeys.namespace];
+      const owner = tags[tagKeys.name];
+      if (namespace === undefined || owner === undefined) return;
+      const ref = { apiVersion: securedContentBucketResource.apiVersion, kind: securedContentBucketResource.kind, namespace, name: owner, uid: tags[tagKeys.uid] ?? "" };
+      events.record(ref, "Normal", "EdgeFunctionDeleted", `deleted edge function ${name} once CloudFront released its replicas`);
+    },
+  });
+  const watchNamespace = config.WATCH_NAMESPACE === "" ? undefined : config.WATCH_NAMESPACE;
+  const manager = new Manager({
+    client: kube,
+    collectionPath: resources.collectionPath(watchNamespace),
+    controllerName: "securedcontentbucket",
+    reconciler: overrides.wrapReconciler?.(reconciler) ?? reconciler,
+    concurrency: config.MAX_CONCURRENT_RECONCILES,
+    resyncIntervalsMs: [timings.exposureResyncMs],
+    metrics: controllerMetrics,
+    log,
+    shutdownGraceMs: timings.shutdownGraceMs,
+    health: config.METRICS_ADDRESS,
+    ...(overrides.backoff === undefined ? {} : { backoff: overrides.backoff }),
+    whileLeading: overrides.sweeper === false ? [] : [(signal) => sweeper.run(timings.sweepIntervalMs, signal)],
+    ...(config.LEADER_ELECTION === undefined ? {} : { leaderElection: { ...config.LEADER_ELECTION, identity } }),
+  });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    manager,
+    aws,
+    metrics,
+    controllerMetrics,
+    sweeper,
+    log,
+    identity,
+    start: async () => {
+      await manager.start();
+      log.info(
+        { namespace: watchNamespace ?? "(all)", cluster: config.CLUSTER_NAME, healthPort: manager.healthPort, leaderElection: config.LEADER_ELECTION !== undefined },
+        "operator started",
+      );
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await manager.stop();
+        await events.flush();
+        aws.destroy();
+        await kube.close();
+      })()),
+  };
+}

@@ -1,0 +1,80 @@
+// The claim on the bucket: a tag written before anything else is touched, keeping the bucket's other tags. A
+// bucket claimed by another SecuredContentBucket (in any namespace or cluster) is never written to.
+import { DeleteBucketTaggingCommand, GetBucketTaggingCommand, PutBucketTaggingCommand, type Tag } from "@aws-sdk/client-s3";
+import { hasAwsCode, isAwsError } from "../../aws/errors.ts";
+import { PermanentError } from "../../errors.ts";
+import type { StepContext } from "../shared/context.ts";
+import { OwnershipConflictError } from "../shared/errors.ts";
+import { ownerKey, tagKeys } from "../shared/naming.ts";
+
+export class BucketNotFoundError extends PermanentError {
+  constructor(bucket: string, region: string) {
+    super("BucketNotFound", `bucket ${bucket} does not exist in ${region}; create it first (the operator never creates or deletes buckets)`);
+  }
+}
+
+/** The owner recorded on the bucket, if any. */
+export function claimOf(tags: readonly Tag[]): string | undefined {
+  return tags.find((tag) => tag.Key === tagKeys.owner)?.Value;
+}
+
+/** Tags with our claim set and everything else kept. */
+export function withClaim(tags: readonly Tag[], owner: string): Tag[] {
+  return [...tags.filter((tag) => tag.Key !== tagKeys.owner), { Key: tagKeys.owner, Value: owner }];
+}
+
+export function withoutClaim(tags: readonly Tag[]): Tag[] {
+  return tags.filter((tag) => tag.Key !== tagKeys.owner);
+}
+
+async function readTags(ctx: StepContext): Promise<Tag[]> {
+  const { name, region } = ctx.resource.spec.bucket;
+  try {
+    const result = await ctx.aws.s3(region).send(new GetBucketTaggingCommand({ Bucket: name }), { abortSignal: ctx.signal });
+    return result.TagSet ?? [];
+  } catch (error) {
+    if (hasAwsCode(error, "NoSuchTagSet")) return [];
+    if (hasAwsCode(error, "NoSuchBucket")) throw new BucketNotFoundError(name, region);
+    throw error;
+  }
+}
+
+async function writeTags(ctx: StepContext, tags: Tag[]): Promise<void> {
+  const { name, region } = ctx.resource.spec.bucket;
+  const s3 = ctx.aws.s3(region);
+  try {
+    if (tags.length === 0) await s3.send(new DeleteBucketTaggingCommand({ Bucket: name }), { abortSignal: ctx.signal });
+    else await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tags } }), { abortSignal: ctx.signal });
+  } catch (error) {
+    if (isAwsError(error, "NotFound")) throw new BucketNotFoundError(name, region);
+    throw error;
+  }
+}
+
+/** Makes sure the bucket is ours; throws OwnershipConflictError when another resource holds it. */
+export async function claimBucket(ctx: StepContext): Promise<void> {
+  const bucket = ctx.resource.spec.bucket.name;
+  const ours = ownerKey(ctx.owner);
+  const tags = await readTags(ctx);
+  const holder = claimOf(tags);
+  if (holder === ours) return;
+  if (holder !== undefined) throw new OwnershipConflictError(`bucket ${bucket}`, holder);
+  await writeTags(ctx, withClaim(tags, ours));
+  // Two resources racing for one bucket: whoever's tag is there after our write holds it.
+  const confirmed = claimOf(await readTags(ctx));
+  if (confirmed !== ours) throw new OwnershipConflictError(`bucket ${bucket}`, confirmed ?? "an unknown writer");
+  ctx.notices.push({ kind: "changed", reason: "BucketClaimed", message: `claimed bucket ${bucket} with tag ${tagKeys.owner}=${ours}` });
+}
+
+/** Removes our claim (and only ours), keeping the bucket's other tags. */
+export async function releaseBucket(ctx: StepContext): Promise<void> {
+  let tags: Tag[];
+  try {
+    tags = await readTags(ctx);
+  } catch (error) {
+    if (error instanceof BucketNotFoundError) return;
+    throw error;
+  }
+  if (claimOf(tags) !== ownerKey(ctx.owner)) return;
+  await writeTags(ctx, withoutClaim(tags));
+}

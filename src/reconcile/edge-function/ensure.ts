@@ -1,0 +1,241 @@
+// The Lambda@Edge viewer-request function in us-east-1: config.json from the spec and the pool's JWKS, packaged
+// deterministically, created or updated with the configured execution role, and published as a numbered
+// version only when no version holds this exact package. In sync, it costs one read and no write.
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  PublishVersionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  type FunctionConfiguration,
+} from "@aws-sdk/client-lambda";
+import { buildEdgeBundle } from "../../../edge-auth/package/bundle.ts";
+import { EdgeConfigError } from "../../../edge-auth/package/config-schema.ts";
+import { packageEdgeFunction, type EdgePackage } from "../../../edge-auth/package/package-edge-function.ts";
+import { conditionTypes } from "../../api/index.ts";
+import { isAwsError } from "../../aws/errors.ts";
+import { PermanentError } from "../../errors.ts";
+import { inSync, waitingOn, type Notice, type StepContext, type StepOutcome } from "../shared/context.ts";
+import { OwnershipConflictError } from "../shared/errors.ts";
+import { edgeFunctionName, ownerKey, ownershipTags, tagKeys } from "../shared/naming.ts";
+import { desiredEdgeConfig } from "./config.ts";
+import {
+  currentVersion,
+  desiredFunctionSettings,
+  driftedSettings,
+  holdsPackage,
+  referencedVersions,
+  stateOf,
+  tagChanges,
+  unqualifiedArn,
+  versionNumber,
+  versionsToPrune,
+  type EdgeFunctionState,
+  type FunctionSettings,
+} from "./desired.ts";
+import { userPoolJwks } from "./jwks.ts";
+import { getFunction, isBusy, listVersions, settle, type ObservedFunction } from "./read.ts";
+
+// The handler bundle depends only on the source and the esbuild version, so it is built once per process.
+// esbuild is a devDependency: an image without it builds the bundle at image build time and hands it in
+// (OperatorSettings.prebuiltEdgeBundle); edgeBundle() is the only place that decides where the bundle comes from.
+let bundleOnce: Promise<Uint8Array> | undefined;
+
+/** The handler bundle, built on first use and shared; a failed build is retried by the next caller. */
+export function edgeBundle(): Promise<Uint8Array> {
+  bundleOnce ??= buildEdgeBundle().catch((error: unknown) => {
+    bundleOnce = undefined;
+    throw error;
+  });
+  return bundleOnce;
+}
+
+interface Desired {
+  readonly name: string;
+  readonly settings: FunctionSettings;
+  readonly edgePackage: EdgePackage;
+  readonly tags: Record<string, string>;
+}
+
+async function desiredFunction(ctx: StepContext): Promise<Desired> {
+  const { url, jwks } = await userPoolJwks(ctx.settings.jwksUrlTemplate, ctx.resource.spec.auth.userPoolId, ctx.signal);
+  let edgePackage: EdgePackage;
+  try {
+    edgePackage = await packageEdgeFunction(desiredEdgeConfig(ctx.resource, jwks, url), { bundle: await (ctx.settings.prebuiltEdgeBundle ?? edgeBundle)() });
+  } catch (error) {
+    if (error instanceof EdgeConfigError) throw new PermanentError("InvalidEdgeConfig", error.message, { cause: error });
+    throw error;
+  }
+  return { name: edgeFunctionName(ctx.owner), settings: desiredFunctionSettings(ctx.settings), edgePackage, tags: ownershipTags(ctx.owner) };
+}
+
+function ready(ctx: StepContext, state: EdgeFunctionState): StepOutcome<EdgeFunctionState> {
+  const message = `edge function ${state.name} version ${state.version} holds the current package`;
+  return { condition: inSync(conditionTypes.edgeFunctionReady, message, ctx.resource.metadata.generation), value: state };
+}
+
+function waiting(ctx: StepContext, state: EdgeFunctionState, message: string): StepOutcome<EdgeFunctionState> {
+  return { condition: waitingOn(conditionTypes.edgeFunctionReady, "EdgeFunctionUpdating", message, ctx.resource.metadata.generation), value: state };
+}
+
+/** Ready when the version has settled; waiting, with `what`, while Lambda still works on it. */
+function outcomeOf(ctx: StepContext, name: string, version: FunctionConfiguration, what: string): StepOutcome<EdgeFunctionState> {
+  const state = stateOf(name, version);
+  return isBusy(version) ? waiting(ctx, state, `edge function ${name} version ${state.version} is being ${what}`) : ready(ctx, state);
+}
+
+/**
+ * Makes sure a numbered version of the function holds the package for this spec and returns it. Versions
+ * older than that one which are not in `referencedVersionArns` are deleted after a publication.
+ */
+export async function ensureEdgeFunction(ctx: StepContext, options: { referencedVersionArns: readonly string[] }): Promise<StepOutcome<EdgeFunctionState>> {
+  const desired = await desiredFunction(ctx);
+  const referenced = referencedVersions(desired.name, options.referencedVersionArns);
+  const newest = [...referenced].map(Number).sort((a, b) => b - a)[0];
+  // The usual resync: the version the distribution uses already holds the package. One read, no write.
+  if (newest !== undefined) {
+    const inUse = await getFunction(ctx, desired.name, String(newest));
+    if (inUse !== undefined && !isBusy(inUse.config) && holdsPackage(inUse.config, desired.settings, desired.edgePackage.sha256Base64)) {
+      await claimTags(ctx, desired, inUse);
+      return ready(ctx, stateOf(desired.name, inUse.config));
+    }
+  }
+  const observed = await getFunction(ctx, desired.name);
+  if (observed === undefined) return createFunction(ctx, desired, referenced);
+  await claimTags(ctx, desired, observed);
+  return updateFunction(ctx, desired, observed.config, referenced);
+}
+
+/** Refuses a function another owner tagged; adopts one left pending deletion by an earlier resource of this name. */
+async function claimTags(ctx: StepContext, desired: Desired, observed: ObservedFunction): Promise<void> {
+  const holder = observed.tags[tagKeys.owner];
+  if (holder !== undefined && holder !== ownerKey(ctx.owner)) throw new OwnershipConflictError(`edge function ${desired.name}`, holder);
+  const { add, remove } = tagChanges(observed.tags, desired.tags);
+  const arn = unqualifiedArn(observed.config.FunctionArn ?? "");
+  if (Object.keys(add).length > 0) await ctx.aws.lambda().send(new TagResourceCommand({ Resource: arn, Tags: add }), { abortSignal: ctx.signal });
+  if (remove.length > 0) await ctx.aws.lambda().send(new UntagResourceCommand({ Resource: arn, TagKeys: remove }), { abortSignal: ctx.signal });
+  if (remove.length > 0 || tagKeys.uid in add) {
+    ctx.notices.push({ kind: "changed", reason: "EdgeFunctionAdopted", message: `adopted edge function ${desired.name}, left behind by an earlier resource of this name` });
+  } else if (Object.keys(add).length > 0) {
+    ctx.notices.push({ kind: "drift", reason: "EdgeFunctionTagsCorrected", message: `restored the ownership tags of edge function ${desired.name}`, drift: "edge-function-tags" });
+  }
+}
+
+async function createFunction(ctx: StepContext, desired: Desired, referenced: ReadonlySet<string>): Promise<StepOutcome<EdgeFunctionState>> {
+  const { name, settings, edgePackage, tags } = desired;
+  let created: FunctionConfiguration;
+  try {
+    created = await ctx.aws.lambda().send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        ...settings,
+        Code: { ZipFile: edgePackage.zip },
+        Description: `SecuredContentBucket ${ctx.owner.namespace}/${ctx.owner.name}: Cognito viewer-request authorizer`,
+        Publish: true,
+        Tags: tags,
+      }),
+      { abortSignal: ctx.signal },
+    );
+  } catch (error) {
+    // Another reconcile created it a moment ago: converge on that one.
+    if (!isAwsError(error, "Conflict")) throw error;
+    const observed = await getFunction(ctx, name);
+    if (observed === undefined) throw error;
+    await claimTags(ctx, desired, observed);
+    return updateFunction(ctx, desired, observed.config, referenced);
+  }
+  ctx.notices.push({ kind: "created", reason: "EdgeFunctionCreated", message: `created edge function ${name} and published version ${created.Version ?? "?"}` });
+  if (versionNumber(created) === undefined) return updateFunction(ctx, desired, created, referenced);
+  return outcomeOf(ctx, name, await settle(ctx, name, created, created.Version), "created");
+}
+
+/** Brings $LATEST to the desired settings and code, then makes sure a version holds it. */
+async function updateFunction(
+  ctx: StepContext,
+  desired: Desired,
+  observed: FunctionConfiguration,
+  referenced: ReadonlySet<string>,
+): Promise<StepOutcome<EdgeFunctionState>> {
+  const { name, settings, edgePackage } = desired;
+  let latest = await settle(ctx, name, observed);
+  const drifted = isBusy(latest) ? [] : driftedSettings(latest, settings);
+  if (drifted.length > 0) {
+    const environment = drifted.includes("Environment") ? { Environment: { Variables: {} } } : {};
+    latest = await ctx.aws.lambda().send(new UpdateFunctionConfigurationCommand({ FunctionName: name, ...settings, ...environment }), { abortSignal: ctx.signal });
+    ctx.notices.push({
+      kind: "drift",
+      reason: "EdgeFunctionConfigurationCorrected",
+      message: `edge function ${name} had drifted (${drifted.join(", ")}); restored its settings`,
+      drift: "edge-function-configuration",
+    });
+    latest = await settle(ctx, name, latest);
+  }
+  const codeOutdated = latest.CodeSha256 !== edgePackage.sha256Base64 || latest.LastUpdateStatus === "Failed";
+  if (!isBusy(latest) && codeOutdated) {
+    latest = await ctx.aws.lambda().send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: edgePackage.zip }), { abortSignal: ctx.signal });
+    ctx.notices.push(codeNotice(ctx, name, edgePackage.sha256Base64));
+    latest = await settle(ctx, name, latest);
+  }
+  if (isBusy(latest)) return waiting(ctx, await inUseState(ctx, name, referenced), `edge function ${name} is being updated; publishing once Lambda finishes`);
+  return ensureVersion(ctx, desired, referenced);
+}
+
+/** A new package is the spec or the pool's keys changing; the same package recorded in status means drift. */
+function codeNotice(ctx: StepContext, name: string, codeSha256: string): Notice {
+  if (ctx.resource.status?.edgeFunction?.codeSha256 === codeSha256) {
+    return { kind: "drift", reason: "EdgeFunctionCodeCorrected", message: `edge function ${name} had other code; restored the package`, drift: "edge-function-code" };
+  }
+  return { kind: "changed", reason: "EdgeFunctionCodeUpdated", message: `updated the code of edge function ${name} to package ${codeSha256}` };
+}
+
+/** While $LATEST is busy, the status keeps naming the version in use (the newest referenced, else the newest). */
+async function inUseState(ctx: StepContext, name: string, referenced: ReadonlySet<string>): Promise<EdgeFunctionState> {
+  const numbered = (await listVersions(ctx, name)).filter((version) => versionNumber(version) !== undefined);
+  const newestFirst = numbered.sort((a, b) => (versionNumber(b) ?? 0) - (versionNumber(a) ?? 0));
+  const inUse = newestFirst.find((version) => referenced.has(version.Version ?? "")) ?? newestFirst[0];
+  if (inUse === undefined) throw new Error(`edge function ${name} is still being updated and has no published version yet`);
+  return stateOf(name, inUse);
+}
+
+/** Uses the newest version holding the package, or publishes one (guarded by CodeSha256) and prunes. */
+async function ensureVersion(ctx: StepContext, desired: Desired, referenced: ReadonlySet<string>): Promise<StepOutcome<EdgeFunctionState>> {
+  const { name, settings, edgePackage } = desired;
+  const versions = await listVersions(ctx, name);
+  let version = currentVersion(versions, settings, edgePackage.sha256Base64);
+  if (version === undefined) {
+    version = await ctx.aws.lambda().send(new PublishVersionCommand({ FunctionName: name, CodeSha256: edgePackage.sha256Base64 }), { abortSignal: ctx.signal });
+    const number = versionNumber(version);
+    if (number === undefined || !holdsPackage(version, settings, edgePackage.sha256Base64)) {
+      throw new Error(`Lambda PublishVersion of ${name} gave version ${version.Version ?? "?"} with code ${version.CodeSha256 ?? "?"}, not package ${edgePackage.sha256Base64}`);
+    }
+    ctx.notices.push({ kind: "changed", reason: "EdgeFunctionPublished", message: `published version ${number} of edge function ${name}` });
+    await prune(ctx, name, versionsToPrune(versions, number, referenced));
+  }
+  return outcomeOf(ctx, name, await settle(ctx, name, version, version.Version), "published");
+}
+
+/** Gone already, or still replicated (409, or 400 "replicated function"): nothing to do now. */
+function notPrunableYet(error: unknown): boolean {
+  return isAwsError(error, "NotFound") || isAwsError(error, "Conflict") || isAwsError(error, "InvalidRequest");
+}
+
+/**
+ * Deletes old versions nothing references. Lambda refuses while CloudFront still has replicas of a version
+ * (for hours after disassociation); those are left for the next publication.
+ */
+async function prune(ctx: StepContext, name: string, versions: readonly string[]): Promise<void> {
+  const deleted: string[] = [];
+  for (const version of versions) {
+    try {
+      await ctx.aws.lambda().send(new DeleteFunctionCommand({ FunctionName: name, Qualifier: version }), { abortSignal: ctx.signal });
+      deleted.push(version);
+    } catch (error) {
+      if (!notPrunableYet(error)) throw error;
+    }
+  }
+  if (deleted.length > 0) {
+    ctx.notices.push({ kind: "changed", reason: "EdgeFunctionVersionsPruned", message: `deleted unreferenced versions ${deleted.join(", ")} of edge function ${name}` });
+  }
+}

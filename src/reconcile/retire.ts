@@ -1,0 +1,29 @@
+// Deletion of a SecuredContentBucket's AWS resources, in an order that can stop and resume at any point: the
+// distribution (association dropped and disabled, then deleted once that is deployed), the origin access
+// control, the edge function marked for the sweeper (Lambda@Edge replicas linger for hours), then only our
+// policy statement and our claim. Block Public Access stays on; the bucket and its objects are never deleted.
+// With deletionPolicy Retain, only the claim is released.
+import { removeBucketPolicyStatement } from "./bucket/exposure.ts";
+import { releaseBucket } from "./bucket/claim.ts";
+import type { RetireResult } from "./convergence.ts";
+import { retireDistributions } from "./distribution/retire.ts";
+import { markEdgeFunctionForSweeper } from "./edge-function/retire.ts";
+import { retireOriginAccessControl } from "./origin-access-control/retire.ts";
+import type { StepContext } from "./shared/context.ts";
+
+export async function retireAws(ctx: StepContext, options: { readonly deployingRequeueMs: number }): Promise<RetireResult> {
+  const waiting = (waitingFor: string): RetireResult => ({ complete: false, waitingFor, requeueAfterMs: options.deployingRequeueMs, notices: ctx.notices });
+  if (ctx.resource.spec.deletionPolicy === "Retain") {
+    await releaseBucket(ctx);
+    ctx.notices.push({ kind: "deleted", reason: "Retained", message: "deletionPolicy is Retain: AWS resources were left in place and the bucket claim released" });
+    return { complete: true, waitingFor: "", notices: ctx.notices };
+  }
+  const distribution = await retireDistributions(ctx);
+  if (distribution !== undefined) return waiting(distribution);
+  const originAccessControl = await retireOriginAccessControl(ctx);
+  if (originAccessControl !== undefined) return waiting(originAccessControl);
+  await markEdgeFunctionForSweeper(ctx);
+  await removeBucketPolicyStatement(ctx);
+  await releaseBucket(ctx);
+  return { complete: true, waitingFor: "", notices: ctx.notices };
+}
