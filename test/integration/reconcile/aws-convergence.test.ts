@@ -94,6 +94,20 @@ describe("SecuredContentBucket against AWS (emulated)", () => {
     await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/courses", "--timeout=60s"]);
   });
 
+  it("records the way to Ready in at most 4 Events: one Created Event lists what it made", async () => {
+    const events = JSON.parse(
+      await kubectl(env, ["get", "events", "-n", namespace, "--field-selector", "involvedObject.name=courses", "-o", "json"]),
+    ) as { items: { reason: string; type: string; message: string; count?: number }[] };
+    const emitted = events.items.reduce((sum, event) => sum + (event.count ?? 1), 0);
+    expect(emitted).toBeGreaterThan(0);
+    expect(emitted).toBeLessThanOrEqual(4);
+    const created = events.items.find((event) => event.reason === "Created");
+    expect(created?.type).toBe("Normal");
+    for (const part of ["claimed bucket", "created origin access control", "created edge function", "created distribution", "lets only"]) {
+      expect(created?.message).toContain(part);
+    }
+  });
+
   it("makes the bucket private: Block Public Access on, the public statement replaced by the CloudFront grant, claimed", async () => {
     const { status } = await scb("courses");
     // 1. The bucket is private: Block Public Access on, the public statement gone, only CloudFront may read.
@@ -180,10 +194,12 @@ describe("SecuredContentBucket against AWS (emulated)", () => {
     expect(operator.metrics.driftCorrections.get({ kind: "public-policy-statement" })).toBe(driftBefore + 1);
     await waitFor(
       async () => {
-        const reasons = await kubectl(env, ["get", "events", "-n", namespace, "--field-selector", "involvedObject.name=courses", "-o", "jsonpath={.items[*].reason}"]);
-        return reasons.includes("PublicStatementRemoved") && reasons.includes("BlockPublicAccessRestored") ? true : undefined;
+        const messages = await kubectl(env, [
+          "get", "events", "-n", namespace, "--field-selector", "involvedObject.name=courses,reason=DriftCorrected", "-o", "jsonpath={.items[*].message}",
+        ]);
+        return messages.includes("turned on Block Public Access settings that were off") && messages.includes("removed a public statement") ? true : undefined;
       },
-      { what: "Events for both corrections", timeoutMs: 10_000 },
+      { what: "a DriftCorrected Event naming both corrections", timeoutMs: 10_000 },
     );
   });
 
