@@ -31,8 +31,6 @@ export const conditionTypes = {
   distributionDeployed: "DistributionDeployed",
 } as const;
 
-export type ConditionType = (typeof conditionTypes)[keyof typeof conditionTypes];
-
 export const conditionStatuses = ["True", "False", "Unknown"] as const;
 
 export type ConditionStatus = (typeof conditionStatuses)[number];

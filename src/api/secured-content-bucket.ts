@@ -5,7 +5,7 @@ import { securedContentBucketSpecSchema } from "./spec.ts";
 import { securedContentBucketStatusSchema } from "./status.ts";
 
 /** The metadata fields the operator relies on; the API server always sets them on a stored object. */
-export const objectMetaSchema = z.object({
+export const storedObjectMetaSchema = z.object({
   name: z.string().min(1),
   namespace: z.string().min(1),
   uid: z.string().min(1),
@@ -22,10 +22,10 @@ export const securedContentBucketSchema = z.object({
   // Items of a list response may omit these; when present they must name this API.
   apiVersion: z.literal(securedContentBucketResource.apiVersion).default(securedContentBucketResource.apiVersion),
   kind: z.literal(securedContentBucketResource.kind).default(securedContentBucketResource.kind),
-  metadata: objectMetaSchema,
+  metadata: storedObjectMetaSchema,
   spec: securedContentBucketSpecSchema,
   status: securedContentBucketStatusSchema.exactOptional(),
 });
 
-export type ObjectMeta = z.output<typeof objectMetaSchema>;
+export type StoredObjectMeta = z.output<typeof storedObjectMetaSchema>;
 export type SecuredContentBucket = z.output<typeof securedContentBucketSchema>;

@@ -96,7 +96,6 @@ export const securedContentBucketStatusSchema = z
   })
   .describe("The observed state, written by the operator.");
 
-export type Condition = z.output<typeof conditionSchema>;
 export type DistributionStatus = z.output<typeof distributionStatusSchema>;
 export type EdgeFunctionStatus = z.output<typeof edgeFunctionStatusSchema>;
 export type SecuredContentBucketStatus = z.output<typeof securedContentBucketStatusSchema>;

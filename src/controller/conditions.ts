@@ -31,13 +31,12 @@ export function setConditions(conditions: readonly Condition[], updates: readonl
   return updates.reduce<Condition[]>((acc, update) => setCondition(acc, update, now), [...conditions]);
 }
 
-export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
-  return conditions?.find((c) => c.type === type);
+export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
+  return conditions?.find((c) => c.type === type)?.status === "True";
 }
 
-export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
-  return findCondition(conditions, type)?.status === "True";
-}
+/** The condition types kstatus, Argo CD and Flux read. */
+export const kstatusConditionTypes = { ready: "Ready", reconciling: "Reconciling", stalled: "Stalled" } as const;
 
 /** Where a resource stands, in kstatus terms. */
 export type Progress =
@@ -59,9 +58,9 @@ export function kstatusConditions(progress: Progress, observedGeneration: number
     ...generation,
   });
   return [
-    condition("Ready", progress.state === "ready"),
-    condition("Reconciling", progress.state === "reconciling"),
-    condition("Stalled", progress.state === "stalled"),
+    condition(kstatusConditionTypes.ready, progress.state === "ready"),
+    condition(kstatusConditionTypes.reconciling, progress.state === "reconciling"),
+    condition(kstatusConditionTypes.stalled, progress.state === "stalled"),
   ];
 }
 

@@ -7,6 +7,7 @@
 // with full passes, which is what should follow a time when nobody watched, and writing a timestamp to status
 // on every full resync would cost a Kubernetes write per resource per interval with nothing else changed.
 import { conditionTypes, type SecuredContentBucket } from "../api/index.ts";
+import { isConditionTrue } from "../controller/conditions.ts";
 import { keyOf } from "./shared/context.ts";
 
 /** What the last full pass of a resource found, remembered until the next full pass is due. */
@@ -83,7 +84,7 @@ function deployingPass(resource: SecuredContentBucket, last: FullPassRecord, tim
 }
 
 function exposurePass(resource: SecuredContentBucket): Pass {
-  const ready = resource.status?.conditions?.find((c) => c.type === conditionTypes.ready)?.status === "True";
+  const ready = isConditionTrue(resource.status?.conditions, conditionTypes.ready);
   const distributionArn = resource.status?.distribution?.arn;
   return ready && distributionArn !== undefined ? { kind: "exposure", distributionArn } : { kind: "full" };
 }

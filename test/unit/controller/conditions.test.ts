@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { kstatusConditions, setCondition, setConditions, type Condition } from "../../../src/controller/conditions.ts";
+import { conditionTypes } from "../../../src/api/index.ts";
+import { kstatusConditions, kstatusConditionTypes, setCondition, setConditions, type Condition } from "../../../src/controller/conditions.ts";
 import { nextStatus } from "../../../src/controller/status.ts";
 
 const t0 = new Date("2026-01-01T00:00:00.000Z");
@@ -26,6 +27,10 @@ describe("setCondition", () => {
 });
 
 describe("kstatusConditions", () => {
+  it("uses the condition types the API documents to its users", () => {
+    expect(kstatusConditionTypes).toEqual({ ready: conditionTypes.ready, reconciling: conditionTypes.reconciling, stalled: conditionTypes.stalled });
+  });
+
   it("sets exactly one of Ready, Reconciling and Stalled to True", () => {
     for (const state of ["ready", "reconciling", "stalled"] as const) {
       const conditions = kstatusConditions({ state, reason: "R", message: "m" }, 3);
