@@ -59,7 +59,12 @@ describe("the operator with deploy/'s ServiceAccount and RBAC only", () => {
 
   /** Waits until the operator has logged a failed reconcile of `name` caused by `denial`; returns the messages. */
   async function deniedRequestsLogged(name: string, denial: string): Promise<Set<string>> {
-    const denied = (line: Record<string, unknown>): boolean => line["key"] === `${namespace}/${name}` && String(line["err"]).includes(denial);
+    // Errors are logged as objects, so the type and the stack survive; the denial is in the message.
+    const denied = (line: Record<string, unknown>): boolean => {
+      const err = line["err"];
+      if (line["key"] !== `${namespace}/${name}` || typeof err !== "object" || err === null) return false;
+      return "type" in err && err.type === "KubeApiError" && "message" in err && String(err.message).includes(denial) && "stack" in err;
+    };
     return waitFor(
       () => {
         const seen = new Set(operator.logLines().filter(denied).map((l) => String(l["msg"])));

@@ -120,7 +120,7 @@ describe("ensureDistribution", () => {
     expect(created.mutating).toEqual(["CreateDistributionWithTags"]);
     expect(created.outcome.value.status).toBe("InProgress");
     expect(created.outcome.condition).toMatchObject({ type: "DistributionDeployed", status: "False", reason: "Deploying", observedGeneration: 1 });
-    expect(courses.notices).toContainEqual(expect.objectContaining({ type: "Normal", reason: "DistributionCreated" }));
+    expect(courses.notices).toContainEqual(expect.objectContaining({ kind: "created", reason: "DistributionCreated" }));
     id = created.outcome.value.id;
     expect(created.outcome.value.arn).toBe(`arn:aws:cloudfront::123456789012:distribution/${id}`);
     expect(created.outcome.value.domainName).toMatch(/\.cloudfront\.net$/);
@@ -244,7 +244,7 @@ describe("ensureDistribution", () => {
     const recreated = await run(again, { originAccessControlId: goneOac, version: 1, knownId: original });
     expect(recreated.calls).toEqual(["GetDistribution:NoSuchDistribution", "CreateDistributionWithTags"]);
     expect(recreated.outcome.value.id).not.toBe(original);
-    expect(again.notices).toContainEqual(expect.objectContaining({ type: "Warning", reason: "DistributionMissing", drift: "distribution" }));
+    expect(again.notices).toContainEqual(expect.objectContaining({ kind: "drift", reason: "DistributionMissing", drift: "distribution" }));
     expect(await distributionsFor("gone-content")).toEqual([recreated.outcome.value.id]);
     // CloudFront refuses a caller reference it has seen, so the replacement names the distribution it replaces.
     expect((await liveConfig(recreated.outcome.value.id)).config.CallerReference).toBe(`${ctx.resource.metadata.uid}/replaces/${original}`);
@@ -264,7 +264,7 @@ describe("ensureDistribution", () => {
     const own = await run(ctx, { originAccessControlId: restoredOac, version: 1, knownId: id });
     expect(own.mutating).toEqual(["CreateDistributionWithTags"]);
     expect(own.outcome.value.id).not.toBe(id);
-    expect(ctx.notices).toContainEqual(expect.objectContaining({ type: "Warning", reason: "DistributionNotOwned" }));
+    expect(ctx.notices).toContainEqual(expect.objectContaining({ kind: "warning", reason: "DistributionNotOwned" }));
     expect((await liveConfig(id)).etag).toBe(before.etag);
   });
 });

@@ -175,7 +175,7 @@ describe("ensureEdgeFunction", () => {
     expect(outcome.value).toMatchObject({ version: "2", codeSha256: expected.sha256Base64 });
     expect(outcome.value.versionArn).not.toBe(v1.versionArn);
     expect(outcome.value.versionArn).toBe(`${v1.arn}:2`);
-    expect(ctx.notices).toContainEqual({ type: "Normal", reason: "EdgeFunctionPublished", message: `published version 2 of edge function ${v1.name}` });
+    expect(ctx.notices).toContainEqual({ kind: "changed", reason: "EdgeFunctionPublished", message: `published version 2 of edge function ${v1.name}` });
     expect(await versionNumbers(v1.name)).toEqual(["$LATEST", "1", "2"]);
     expect(await deployedConfig(v1.name, "2", expected)).toMatchObject({ requiredGroups: ["paid-students", "teachers"] });
     courses.v2 = outcome.value;
@@ -188,7 +188,7 @@ describe("ensureEdgeFunction", () => {
     expect(outcome.value.version).toBe("3");
     expect(mutating).toEqual(["UpdateFunctionCode", "PublishVersion", "DeleteFunction"]);
     expect(await versionNumbers(v2.name)).toEqual(["$LATEST", "2", "3"]);
-    expect(ctx.notices).toContainEqual({ type: "Normal", reason: "EdgeFunctionVersionsPruned", message: `deleted unreferenced versions 1 of edge function ${v2.name}` });
+    expect(ctx.notices).toContainEqual({ kind: "changed", reason: "EdgeFunctionVersionsPruned", message: `deleted unreferenced versions 1 of edge function ${v2.name}` });
     courses.v3 = outcome.value;
 
     const again = await run(context(bucketResource("courses", ["teachers"])), [outcome.value]);
@@ -203,7 +203,7 @@ describe("ensureEdgeFunction", () => {
     const { outcome, mutating } = await run(ctx);
     expect(mutating).toEqual(["UpdateFunctionConfiguration"]);
     expect(outcome.value).toEqual(v3);
-    expect(ctx.notices).toEqual([expect.objectContaining({ type: "Warning", reason: "EdgeFunctionConfigurationCorrected", drift: "edge-function-configuration" })]);
+    expect(ctx.notices).toEqual([expect.objectContaining({ kind: "drift", reason: "EdgeFunctionConfigurationCorrected", drift: "edge-function-configuration" })]);
     expect(ctx.notices[0]?.message).toMatch(/MemorySize, Timeout, Environment/);
     const latest = await raw.send(new GetFunctionCommand({ FunctionName: v3.name }));
     expect(latest.Configuration).toMatchObject({ MemorySize: 128, Timeout: 5 });

@@ -54,7 +54,7 @@ describe("ensureOriginAccessControl", () => {
     const first = await run(ctx, {});
     expect(first.mutating).toEqual(["CreateOriginAccessControl"]);
     expect(first.outcome.condition).toMatchObject({ type: "OriginAccessReady", status: "True", reason: "InSync", observedGeneration: 1 });
-    expect(ctx.notices).toEqual([expect.objectContaining({ type: "Normal", reason: "OriginAccessControlCreated" })]);
+    expect(ctx.notices).toEqual([expect.objectContaining({ kind: "created", reason: "OriginAccessControlCreated" })]);
     expect((await readOac(first.outcome.value.id)).config).toEqual({
       Name: originAccessControlName(ctx.owner),
       Description: "SecuredContentBucket learning/courses",
@@ -64,14 +64,14 @@ describe("ensureOriginAccessControl", () => {
     });
   });
 
-  it("finds it again by name when status lost the id, with no writes", async () => {
+  it("finds it again by name when status lost the id, with no writes: one shared listing, then a read by id to confirm", async () => {
     const ctx = context(bucketResource("courses"));
     const again = await run(ctx, {});
     const listed = await raw.send(new ListOriginAccessControlsCommand({}));
     const named = listed.OriginAccessControlList?.Items?.filter((oac) => oac.Name === originAccessControlName(ctx.owner));
     expect(named?.map((oac) => oac.Id)).toEqual([again.outcome.value.id]);
     expect(again.mutating).toEqual([]);
-    expect(again.calls).toEqual(["ListOriginAccessControls"]);
+    expect(again.calls).toEqual(["ListOriginAccessControls", "GetOriginAccessControl"]);
     expect(ctx.notices).toEqual([]);
   });
 
@@ -97,7 +97,7 @@ describe("ensureOriginAccessControl", () => {
     await editByHand(id, { SigningBehavior: "no-override", Description: "edited by hand" });
     const corrected = await run(ctx, { id });
     expect(corrected.calls).toEqual(["GetOriginAccessControl", "UpdateOriginAccessControl"]);
-    expect(ctx.notices).toEqual([expect.objectContaining({ type: "Warning", reason: "OriginAccessControlCorrected", drift: "origin-access-control" })]);
+    expect(ctx.notices).toEqual([expect.objectContaining({ kind: "drift", reason: "OriginAccessControlCorrected", drift: "origin-access-control" })]);
     expect((await readOac(id)).config).toMatchObject({ SigningBehavior: "always", Description: "SecuredContentBucket learning/courses" });
     expect((await run(context(bucketResource("courses")), { id })).mutating).toEqual([]);
   });
@@ -106,7 +106,8 @@ describe("ensureOriginAccessControl", () => {
     const ctx = context(bucketResource("courses"));
     const { id } = (await run(ctx, {})).outcome.value;
     await editByHand(id, { SigningBehavior: "never" });
-    const corrected = await run(ctx, {});
+    // A fresh context, as after a restart: its index has not listed yet.
+    const corrected = await run(context(bucketResource("courses")), {});
     expect(corrected.calls).toEqual(["ListOriginAccessControls", "GetOriginAccessControl", "UpdateOriginAccessControl"]);
     expect((await readOac(id)).config.SigningBehavior).toBe("always");
   });
