@@ -53,7 +53,8 @@ export async function createContenders(fixture: BenchFixture): Promise<Contender
     },
     {
       label: "b",
-      name: "the article's jsonwebtoken + jwk-to-pem (PEM cached)",
+      // What the Lambda@Edge function of "Authenticated Access to S3 with Amazon Cognito" (Simple AWS) uses.
+      name: "jsonwebtoken + jwk-to-pem, as in the Simple AWS article (PEM cached)",
       verify: () => assertMember(jsonwebtoken.verify(token, pem, { algorithms: ["RS256"], issuer, audience: clientId }) as Record<string, unknown>),
     },
     {

@@ -1,4 +1,5 @@
-// Edge authorizer benchmark (issue 3, point 6): node bench/edge-auth/run.ts [--seconds 2] [--cold-runs 15]
+// Edge authorizer benchmark (`make bench`): node bench/edge-auth/run.ts [--seconds 2] [--cold-runs 15]
+// The goals it checks, and the figures of a recorded run, are in docs/performance.md.
 import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { bundleBudgetBytes } from "../../edge-auth/package/package-edge-function.ts";

@@ -1,6 +1,6 @@
 // The floor: the least AWS work that makes N buckets private behind CloudFront, issued straight at the same
 // emulator with the operator's concurrency (resources in flight) and the same client-side rate limits. For each
-// resource, in DESIGN order, with nothing looked up that the request does not need:
+// resource, in the order of the operator's reconcile steps, with nothing looked up that the request does not need:
 //
 //   GetBucketTagging, PutBucketTagging        the claim tag, keeping the bucket's other tags
 //   PutPublicAccessBlock                      all four settings on

@@ -1,5 +1,5 @@
-// The benchmark's command line, parsed and checked once. Every knob has a default that reproduces the README's
-// table; `--help` lists them.
+// The benchmark's command line, parsed and checked once. Every knob has a default that reproduces the table in
+// docs/performance.md; `--help` lists them.
 import { parseArgs } from "node:util";
 
 export interface ScaleOptions {
@@ -29,7 +29,7 @@ export interface ScaleOptions {
   readonly operatorEntry: "source" | "build";
 }
 
-/** The heap settings recommended for the Deployment (NODE_OPTIONS); see README. */
+/** The heap settings recommended for the Deployment (NODE_OPTIONS); see docs/performance.md. */
 export const recommendedHeapOptions = "--max-old-space-size=64 --max-semi-space-size=4";
 
 export const usage = `usage: node bench/operator-scale/run.ts [options]

@@ -1,5 +1,5 @@
 // The benchmark's report as data and as Markdown: one row per round, the calls by operation for the largest
-// round, and the goals of DESIGN §8 with pass or miss. Pure functions of the measurements.
+// round, and the performance goals (docs/performance.md) with pass or miss. Pure functions of the measurements.
 import { total } from "./stats.ts";
 
 export type Counts = ReadonlyMap<string, number>;

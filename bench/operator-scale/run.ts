@@ -1,8 +1,8 @@
-// Operator scale benchmark (issue 9): node bench/operator-scale/run.ts [--sizes 10,100,500,1000] [--help]
+// Operator scale benchmark (`make bench-scale`): node bench/operator-scale/run.ts [--sizes 10,100,500,1000] [--help]
 //
 // For each N: the floor (the minimal AWS call sequence for N resources, straight at the emulator), then the
 // operator (src/main.ts as a separate process, leader election on) converging N SecuredContentBuckets created at
-// once, then its in-sync passes. Prints one table, the calls by operation, and the goals of DESIGN §8.
+// once, then its in-sync passes. Prints one table, the calls by operation, and the goals of docs/performance.md.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildEdgeBundle } from "../../edge-auth/package/bundle.ts";

@@ -1,5 +1,6 @@
-// What each round starts from, in an emptied emulator: N public content buckets (the article's starting point,
-// one per resource), one Cognito pool with its app client and group, and the edge functions' execution role.
+// What each round starts from, in an emptied emulator: N public content buckets (one per resource, each as public
+// as the bucket in "Authenticated Access to S3 with Amazon Cognito" before its fix), one Cognito pool with its app
+// client and group, and the edge functions' execution role.
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createEdgeRole } from "../../test/harness/aws-seed.ts";
 import { seedUserPool } from "../../test/harness/cognito.ts";

@@ -6,7 +6,7 @@ import { deterministicZip } from "./zip.ts";
 
 /** Lambda@Edge rejects viewer-request packages over 1 MB. */
 export const maxPackageBytes = 1024 * 1024;
-/** The bundle budget of DESIGN.md §8 (a goal reported by the CLI and checked by a test, not a hard limit here). */
+/** The bundle budget, one of the goals in docs/performance.md (reported by the CLI and checked by a test, not a hard limit here). */
 export const bundleBudgetBytes = 16 * 1024;
 export const configFileName = "config.json";
 

@@ -1,5 +1,6 @@
 // Seeds the emulator with what a platform team would have before installing the operator: a content bucket
-// that is public today (the article's starting point), and the edge function's execution role.
+// that is public today (where "Authenticated Access to S3 with Amazon Cognito", the article whose setup the
+// operator automates, starts), and the edge function's execution role.
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { awsClientConfig, type HarnessEnv } from "./env.ts";

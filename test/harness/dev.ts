@@ -1,4 +1,4 @@
-// `make dev`: the whole thing locally. The environment, a demo seeded as the article's starting point (a
+// `make dev`: the whole thing locally. The environment, a demo seeded as the Simple AWS article starts (a
 // public bucket of course content, a Cognito pool with a paid-students group and two users), the CRD, the
 // operator itself (src/main.ts, configured for the emulator), the example SecuredContentBucket applied until
 // Ready, and the edge emulator serving its distribution. It ends with a walkthrough whose every result was

@@ -36,7 +36,7 @@ export interface OperatorDistribution {
   readonly enabled?: boolean;
 }
 
-/** The distribution the operator asks for (DESIGN.md section 4, step 5). */
+/** The distribution the operator asks for: the bucket as its only origin, through the OAC, with the edge function on viewer requests. */
 export function operatorDistributionConfig(spec: OperatorDistribution): DistributionConfig {
   return {
     CallerReference: spec.callerReference,

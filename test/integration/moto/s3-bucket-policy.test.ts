@@ -10,7 +10,7 @@ import { anonymous, asCloudFront, clients, createLessonBucket } from "./fixtures
 
 const distributionArn = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE";
 
-/** The statement the operator writes (DESIGN.md section 4, step 6). */
+/** The statement the operator writes: GetObject for CloudFront's service principal, only on behalf of one distribution. */
 const cloudFrontOnly = (bucket: string, sourceArn = distributionArn) => ({
   Version: "2012-10-17",
   Statement: [

@@ -1,5 +1,6 @@
-// The whole operator against the real kube-apiserver and the patched emulator: the article's procedure,
-// applied by one SecuredContentBucket, kept in place against drift, and undone on deletion.
+// The whole operator against the real kube-apiserver and the patched emulator: the procedure of "Authenticated
+// Access to S3 with Amazon Cognito" (Simple AWS, "the article" below), applied by one SecuredContentBucket, kept
+// in place against drift, and undone on deletion.
 import { GetDistributionCommand, CloudFrontClient, GetOriginAccessControlCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetObjectCommand, GetPublicAccessBlockCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";

@@ -1,6 +1,6 @@
-// What converging costs in AWS calls, for the operator's own choices (issue 9): a requeue while CloudFront
-// deploys re-reads the distribution, and exposure only when it is due; new resources find their origin access
-// controls through one shared listing instead of a listing each.
+// What converging costs in AWS calls, for the operator's own choices (`make bench-scale` measures them at scale):
+// a requeue while CloudFront deploys re-reads the distribution, and exposure only when it is due; new resources
+// find their origin access controls through one shared listing instead of a listing each.
 import { CloudFrontClient, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";

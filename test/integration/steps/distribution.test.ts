@@ -115,7 +115,7 @@ describe("ensureDistribution", () => {
     oac = await originAccessControlFor(courses);
   });
 
-  it("creates the distribution the article describes, tagged, and reports it Deploying", async () => {
+  it("creates the distribution (the bucket through the OAC, the edge function on viewer requests), tagged, and reports it Deploying", async () => {
     const created = await run(courses, { originAccessControlId: oac, version: 1 });
     expect(created.mutating).toEqual(["CreateDistributionWithTags"]);
     expect(created.outcome.value.status).toBe("InProgress");

@@ -31,7 +31,7 @@ function validations(node: unknown, path = ""): { path: string; rule: string }[]
 }
 
 describe("the SecuredContentBucket CRD", () => {
-  it("names the API as DESIGN.md says", () => {
+  it("names the API securedcontentbuckets.securedcontent.io, namespaced, short name scb, with a status subresource", () => {
     expect(crd.metadata.name).toBe("securedcontentbuckets.securedcontent.io");
     expect(crd.spec.group).toBe("securedcontent.io");
     expect(crd.spec.scope).toBe("Namespaced");
@@ -59,7 +59,7 @@ describe("the SecuredContentBucket CRD", () => {
     });
   });
 
-  it("has the admission rules DESIGN.md asks for, where they belong", () => {
+  it("has the admission rules the README lists (immutable bucket, non-empty client and group lists, pool id, aliases), where they belong", () => {
     const rules = validations(securedContentBucketOpenApiSchema());
     expect(rules).toContainEqual({ path: "spec.bucket.name", rule: "self == oldSelf" });
     expect(rules).toContainEqual({ path: "spec.bucket.region", rule: "self == oldSelf" });

@@ -66,7 +66,7 @@ describe("/proc parsing", () => {
 });
 
 describe("parseScaleOptions", () => {
-  it("has defaults that reproduce the README table", () => {
+  it("has defaults that reproduce the table in docs/performance.md", () => {
     const options = parseScaleOptions([]);
     expect(options).toMatchObject({ sizes: [10, 100, 500, 1000], concurrency: 4, rateLimits: "off", deployAfterReads: 1, deployingRequeueSeconds: 1, operatorEntry: "build" });
     expect(options).toMatchObject({ operatorNodeOptions: ["--max-old-space-size=64", "--max-semi-space-size=4"] });

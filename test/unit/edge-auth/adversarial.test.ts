@@ -1,4 +1,4 @@
-// The adversarial corpus of issue 3: known JWT attacks and Cognito confusions, each denied with the right status.
+// An adversarial corpus: known JWT attacks and Cognito confusions, each denied with the right status.
 import { createHmac } from "node:crypto";
 import { SignJWT, importPKCS8 } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -79,7 +79,7 @@ describe("checkClaims", () => {
   });
 
   it.each([
-    ["no groups claim (the article's Lambda crashed here)", undefined],
+    ["no groups claim (the function in the Simple AWS article on Cognito and S3 crashed here)", undefined],
     ["an empty list", []],
     ["a string instead of an array", requiredGroup],
     ["a different case", ["Paid-Students"]],

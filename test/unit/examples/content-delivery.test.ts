@@ -28,7 +28,7 @@ function withStatus(progress: Progress, observedGeneration: number, url?: string
 }
 
 describe("route", () => {
-  it("answers GET /courses/<key> with the CloudFront URL of that object, as the article's step 7 asks", () => {
+  it("answers GET /courses/<key> with the CloudFront URL of that object, as step 7 of the Simple AWS article on Cognito and S3 asks", () => {
     expect(route("GET", "/courses/videos/lesson-1.mp4", ready)).toEqual({ status: 200, body: { url: "https://d111111abcdef8.cloudfront.net/videos/lesson-1.mp4" } });
     expect(route("GET", "/courses/quizzes/week%201.json?lang=en", ready).body).toEqual({ url: "https://d111111abcdef8.cloudfront.net/quizzes/week%201.json" });
   });

@@ -30,7 +30,7 @@ const inputs: DistributionInputs = {
 describe("desiredDistributionConfig", () => {
   const config = desiredDistributionConfig(inputs);
 
-  it("puts the bucket behind CloudFront with the OAC and no OAI, as the article does", () => {
+  it("puts the bucket behind CloudFront with the OAC and no OAI, as the Simple AWS article on Cognito and S3 does", () => {
     expect(config.CallerReference).toBe(inputs.callerReference);
     expect(config.Origins?.Items?.[0]).toMatchObject({
       DomainName: "simple-aws-courses-content.s3.us-east-1.amazonaws.com",
