@@ -5,16 +5,16 @@
 // checked before it was printed, and .dev/endpoints.json for scripts.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { crdFilePath } from "../../src/api/crd/render.ts";
-import { startEdgeEmulator } from "../edge-emulator/server.ts";
-import { courseContent, createEdgeRole, createPublicContentBucket } from "./aws-seed.ts";
-import { seedUserPool } from "./cognito.ts";
-import { devDir, runUntilInterrupted, shellExports, startDevEnvironment } from "./dev-environment.ts";
-import { emulatorOperatorEnv } from "./env.ts";
-import { kubectl } from "./kubectl.ts";
-import { freePort } from "./ports.ts";
-import { repoRoot } from "./paths.ts";
-import { startProcess } from "./process.ts";
+import { crdFilePath } from "../src/api/crd/render.ts";
+import { startEdgeEmulator } from "../test/edge-emulator/server.ts";
+import { courseContent, createEdgeRole, createPublicContentBucket } from "../test/harness/aws-seed.ts";
+import { seedUserPool } from "../test/harness/cognito.ts";
+import { devDir, runUntilInterrupted, shellExports, startDevEnvironment } from "./local-environment.ts";
+import { emulatorOperatorEnv } from "../test/harness/env.ts";
+import { kubectl } from "../test/harness/kubectl.ts";
+import { freePort } from "../test/harness/ports.ts";
+import { repoRoot } from "../test/harness/paths.ts";
+import { startProcess } from "../test/harness/process.ts";
 
 const progress = (line: string): void => { console.log(`[dev] ${line}`); };
 const bucket = "simple-aws-courses-content";
