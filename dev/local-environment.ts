@@ -1,11 +1,10 @@
 // The local environment as `make up` and `make dev` run it: state under .dev/, endpoints in .dev/env.json,
 // and a .dev/bin/kubectl link to the kubectl built for the control plane.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { emulatorCredentials } from "../test/harness/env.ts";
-import { startEnvironment, type Environment } from "../test/harness/environment.ts";
-import { repoRoot } from "../test/harness/paths.ts";
+import { join, resolve } from "node:path";
+import { emulatorCredentials, startEnvironment, type Environment } from "../test/harness/api.ts";
 
+export const repoRoot = resolve(import.meta.dirname, "..");
 export const devDir = join(repoRoot, ".dev");
 
 export async function startDevEnvironment(progress: (line: string) => void): Promise<Environment> {
