@@ -72,10 +72,10 @@ harness: $(DEPS) ## Build or fetch the test binaries and the moto virtualenv (ca
 	node test/harness/prepare.ts
 
 up: $(DEPS) harness ## Start the local control plane and AWS emulator in the foreground (Ctrl-C stops)
-	node test/harness/up.ts
+	node dev/up.ts
 
 dev: $(DEPS) harness ## Run the whole thing locally: environment, demo data, operator, example resource
-	node test/harness/dev.ts
+	node dev/dev.ts
 
 clean: ## Remove build output and local state (not the per-machine cache)
 	rm -rf dist .dev coverage node_modules

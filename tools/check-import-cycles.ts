@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { buildImportGraph, findCycles } from "./import-cycles.ts";
 
 const root = resolve(import.meta.dirname, "..");
-const graph = buildImportGraph(root, ["src", "edge-auth", "test", "bench", "tools"]);
+const graph = buildImportGraph(root, ["src", "edge-auth", "test", "dev", "bench", "tools"]);
 const cycles = findCycles(graph);
 if (cycles.length > 0) {
   console.error(`import cycles found (${cycles.length}):`);

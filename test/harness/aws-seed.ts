@@ -68,7 +68,7 @@ export function sampleVideo(bytes = 1024 * 1024): Uint8Array {
   return video;
 }
 
-/** The demo's course content: a lesson video, a quiz and an assignment. */
+/** Course content (a lesson video, a quiz and an assignment): `make dev` serves it, and so do the end-to-end tests. */
 export function courseContent(): ContentObject[] {
   const quiz = {
     title: "Lesson 1 quiz",

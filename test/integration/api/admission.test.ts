@@ -24,7 +24,8 @@ describe("admission of SecuredContentBuckets", () => {
   });
 
   it("accepts a minimal spec", async () => {
-    await kubectlWith(env, ["create", "--dry-run=server"], bucketWith("minimal", minimalSpec()));
+    const admitted = await kubectlWith(env, ["create", "--dry-run=server", "-o", "json"], bucketWith("minimal", minimalSpec()));
+    expect(JSON.parse(admitted)).toMatchObject({ metadata: { name: "minimal", namespace }, spec: minimalSpec() });
   });
 
   it.each(invalidSpecCases)("rejects $name with the same message as the parser", async ({ spec, path, message }) => {

@@ -1,4 +1,6 @@
 // The generated CRD on a real kube-apiserver: it installs, documents itself, defaults, and prints useful columns.
+// The first describe's cases run in order: later ones read the objects earlier ones created, and the status
+// one of them wrote.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { securedContentBucketCrd } from "../../../src/api/crd/crd.ts";
@@ -27,7 +29,7 @@ const deployedStatus = {
   ],
 };
 
-describe("the generated CRD on a real API server", () => {
+describe("the generated CRD on a real API server", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const example = { ...exampleBucket(), metadata: { name: "courses", namespace } };
 

@@ -1,4 +1,6 @@
 // The controller machinery against the real kube-apiserver, driven by a reconciler with no AWS in it.
+// The first describe's cases run in order: they share one operator, and the metrics case expects the counts
+// that the reconciles of the cases before it produced.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
@@ -6,7 +8,7 @@ import { installWidgetCrd, startWidgetOperator, widgetFinalizer, widgetManifest,
 
 const namespace = "machinery";
 
-describe("controller manager", () => {
+describe("controller manager", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   let operator: WidgetOperator;
 

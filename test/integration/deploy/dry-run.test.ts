@@ -3,6 +3,8 @@
 // operator validly. The overlay includes the ServiceMonitor component, whose CRD this cluster lacks, so the
 // test installs a stand-in CRD for it (see serviceMonitorStandIn) instead of skipping the object: the
 // server then checks the ServiceMonitor's fields too, and the base is shown to apply without any such CRD.
+// The example overlay's cases run in order: the first needs the ServiceMonitor CRD to be absent, the second
+// installs it, and the third relies on it.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
@@ -195,7 +197,7 @@ describe("deploy/ on the API server", () => {
     });
   });
 
-  describe("the example overlay", () => {
+  describe("the example overlay", { concurrent: false, shuffle: false }, () => {
     it("needs the ServiceMonitor CRD, which is why that object is an optional component", async () => {
       expect(await rejection(serverDryRun(env, overlay, { forceConflicts: true }))).toMatch(/no matches for kind "ServiceMonitor"/);
     });

@@ -1,6 +1,8 @@
 // deploy/'s RBAC is enough, and each verb it grants is needed: the operator, in its own process and holding
 // only a TokenRequest token of deploy/'s ServiceAccount, takes its Lease and brings a SecuredContentBucket to
 // Ready against the emulator; with one verb taken away it cannot, and says why, until the verb is back.
+// The cases run in order: they share one operator process, whose 403 count the Ready case expects to be zero
+// before the cases that take a verb away cause 403s on purpose.
 import { join } from "node:path";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -32,7 +34,7 @@ function withoutVerb(role: ClusterRole, resource: string, verb: string): Cluster
   return { ...role, rules };
 }
 
-describe("the operator with deploy/'s ServiceAccount and RBAC only", () => {
+describe("the operator with deploy/'s ServiceAccount and RBAC only", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const s3 = new S3Client(awsClientConfig(env));
   let lifecycle: Lifecycle;

@@ -1,5 +1,6 @@
 // The edge emulator behaves as CloudFront does with a viewer-request function, for functions deployed to the
 // emulated Lambda by hand: the event it builds, generated and forwarded results, and the function's failures.
+// The cases run in order: they share one distribution, and the last one disables it.
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { PutBucketPolicyCommand } from "@aws-sdk/client-s3";
 import { zipSync } from "fflate";
@@ -30,7 +31,7 @@ export const handler = async (event) => {
 };
 `;
 
-describe("edge emulator", () => {
+describe("edge emulator", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const { cloudFront, s3 } = clients(env);
   const lambda = new LambdaClient(awsClientConfig(env));

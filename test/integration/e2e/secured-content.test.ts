@@ -1,5 +1,8 @@
 // The whole product on one machine: a real API server, the real operator, the patched AWS emulator, and the
 // edge emulator running the exact function package the operator deployed. What a viewer gets, and how it fails.
+// The cases run in order: all use the one resource beforeAll set up; the requiredGroups change and the
+// deletion near the end alter it for whatever follows, and the log check reads what the cases before it made
+// the function write.
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { harnessPrincipalHeaders } from "../../edge-emulator/origin.ts";
@@ -32,7 +35,7 @@ function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-describe("secured content, end to end", () => {
+describe("secured content, end to end", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const s3 = new S3Client(awsClientConfig(env));
   let e2e: EndToEnd;

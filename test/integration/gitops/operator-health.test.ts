@@ -1,6 +1,8 @@
 // What Argo CD (deploy/argocd/health.lua on Lua 5.1) and Flux (kstatus) make of the status the real operator
 // writes: objects read back from the API server while CloudFront deploys, once Ready, when an ownership
 // conflict stalls a second resource, and after a spec change the operator has not seen yet.
+// The cases run in order: they follow one resource from deploying to Ready, then stop the operator and change
+// the spec; the last relies on no operator running any more.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createPublicContentBucket } from "../../harness/aws-seed.ts";
 import { computeKstatus, ensureKstatus } from "../../harness/kstatus.ts";
@@ -20,7 +22,7 @@ interface StoredScb {
   status?: { observedGeneration?: number; conditions?: { type: string; status: string; reason: string }[] };
 }
 
-describe("GitOps health of objects the operator wrote", () => {
+describe("GitOps health of objects the operator wrote", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   let lifecycle: Lifecycle;
   let operator: TestOperator | undefined;

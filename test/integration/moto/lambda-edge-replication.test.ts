@@ -61,7 +61,9 @@ describe("Lambda@Edge replicas", () => {
     expect(await awsError(deleteFunction("replica-in-use"))).toEqual(replicated);
     expect(await awsError(deleteFunction("replica-in-use", "1"))).toEqual(replicated);
     await expect(deleteFunction("replica-in-use")).rejects.toMatchObject({ message: expect.stringContaining("because it is a replicated function") as unknown });
-    await lambda.send(new GetFunctionCommand({ FunctionName: "replica-in-use" }));
+    await expect(lambda.send(new GetFunctionCommand({ FunctionName: "replica-in-use" }))).resolves.toMatchObject({
+      Configuration: { FunctionName: "replica-in-use" },
+    });
   });
 
   it("keeps refusing for the linger time after the association is removed, then deletes", async () => {
@@ -93,6 +95,7 @@ describe("Lambda@Edge replicas", () => {
   it("deletes a function no distribution ever used at once", async () => {
     await setMotoTransition(env.awsEndpoint, model, { progression: "time", seconds: 3600 });
     await publishedFunction("replica-never-used");
-    await deleteFunction("replica-never-used");
+    await expect(deleteFunction("replica-never-used")).resolves.toMatchObject({ $metadata: { httpStatusCode: 204 } });
+    expect(await awsError(lambda.send(new GetFunctionCommand({ FunctionName: "replica-never-used" })))).toMatchObject({ name: "ResourceNotFoundException" });
   });
 });

@@ -1,6 +1,8 @@
 // The whole operator against the real kube-apiserver and the patched emulator: the procedure of "Authenticated
 // Access to S3 with Amazon Cognito" (Simple AWS, "the article" below), applied by one SecuredContentBucket, kept
 // in place against drift, and undone on deletion.
+// The cases run in order: they follow one resource through its life, each starting from the state the one
+// before left, and the last checks the IAM actions used over the whole run.
 import { GetDistributionCommand, CloudFrontClient, GetOriginAccessControlCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetObjectCommand, GetPublicAccessBlockCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
@@ -32,7 +34,7 @@ interface StoredScb {
   };
 }
 
-describe("SecuredContentBucket against AWS (emulated)", () => {
+describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const s3 = new S3Client(awsClientConfig(env));
   const cloudFront = new CloudFrontClient(awsClientConfig(env));

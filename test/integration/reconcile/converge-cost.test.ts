@@ -1,6 +1,8 @@
 // What converging costs in AWS calls, for the operator's own choices (`make bench-scale` measures them at scale):
 // a requeue while CloudFront deploys re-reads the distribution, and exposure only when it is due; new resources
 // find their origin access controls through one shared listing instead of a listing each.
+// The cases run in order: they share one operator and its record of calls, and later cases use resources
+// earlier ones created (lessons, videos) and count calls and OACs made since the first.
 import { CloudFrontClient, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
@@ -16,7 +18,7 @@ const namespace = "converge-cost";
 const exposureResyncMs = 60_000;
 const distributionModel = "cloudfront::distribution";
 
-describe("the AWS calls of converging", () => {
+describe("the AWS calls of converging", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const cloudFront = new CloudFrontClient(awsClientConfig(env));
   let operator: TestOperator;

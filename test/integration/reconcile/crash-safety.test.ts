@@ -1,5 +1,8 @@
 // Crash safety of the create path: the operator dies right after each mutating AWS call in turn, before it
 // could record anything; a fresh operator then converges to exactly one of each AWS resource.
+// The cases run in order: they share one namespace, so the operators of each case also reconcile what earlier
+// cases left there, and a crash point counts every mutating call its operator makes; each case's counts assume
+// the leftovers are already in sync and that no other case's operator is running.
 import { CloudFrontClient, ListDistributionsCommand, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
@@ -45,7 +48,7 @@ function crashAfter(operator: TestOperator, allowed: number): { hasCrashed: () =
   return { hasCrashed: () => refused > 0 };
 }
 
-describe("crash safety", () => {
+describe("crash safety", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const cloudFront = new CloudFrontClient(awsClientConfig(env));
   const lambda = new LambdaClient(awsClientConfig(env));

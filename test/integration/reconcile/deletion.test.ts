@@ -47,7 +47,9 @@ describe("deletion", () => {
 
     const distribution = await cloudFront.send(new GetDistributionCommand({ Id: status.distribution?.id ?? "" }));
     expect(distribution.Distribution?.DistributionConfig?.Enabled).toBe(true);
-    await cloudFront.send(new GetOriginAccessControlCommand({ Id: status.originAccessControlId ?? "" }));
+    await expect(cloudFront.send(new GetOriginAccessControlCommand({ Id: status.originAccessControlId ?? "" }))).resolves.toMatchObject({
+      OriginAccessControl: { Id: status.originAccessControlId },
+    });
     const policy = (await s3.send(new GetBucketPolicyCommand({ Bucket: "kept-bucket" }))).Policy ?? "";
     expect(policy).toContain("cloudfront.amazonaws.com");
     const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: "kept-bucket" })).catch(() => ({ TagSet: [] }))).TagSet ?? [];

@@ -1,5 +1,6 @@
 // The SecuredContentBucket reconciler's Kubernetes side against the real API server and the generated CRD,
 // with a recording Convergence in place of AWS: Ready, InvalidSpec without a retry storm, and deletion.
+// The cases run in order: the last one deletes the resource the first one applied.
 import { KubeConfig } from "@kubernetes/client-node";
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
@@ -64,7 +65,7 @@ function relaxedCrd(): unknown {
   return strip(securedContentBucketCrd());
 }
 
-describe("SecuredContentBucket reconciler (Kubernetes side)", () => {
+describe("SecuredContentBucket reconciler (Kubernetes side)", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const convergence = new RecordingConvergence();
   const kubeConfig = new KubeConfig();

@@ -1,6 +1,6 @@
 // `make up`: runs the local environment in the foreground for people and scripts, until Ctrl-C.
 import { join } from "node:path";
-import { devDir, runUntilInterrupted, shellExports, startDevEnvironment } from "./dev-environment.ts";
+import { devDir, runUntilInterrupted, shellExports, startDevEnvironment } from "./local-environment.ts";
 
 const environment = await startDevEnvironment((line) => { console.log(`[up] ${line}`); });
 console.log(`

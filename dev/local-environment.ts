@@ -1,11 +1,10 @@
 // The local environment as `make up` and `make dev` run it: state under .dev/, endpoints in .dev/env.json,
 // and a .dev/bin/kubectl link to the kubectl built for the control plane.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { emulatorCredentials } from "./env.ts";
-import { startEnvironment, type Environment } from "./environment.ts";
-import { repoRoot } from "./paths.ts";
+import { join, resolve } from "node:path";
+import { emulatorCredentials, startEnvironment, type Environment } from "../test/harness/api.ts";
 
+export const repoRoot = resolve(import.meta.dirname, "..");
 export const devDir = join(repoRoot, ".dev");
 
 export async function startDevEnvironment(progress: (line: string) => void): Promise<Environment> {
@@ -33,7 +32,7 @@ export function shellExports(environment: Environment): string {
   return [...Object.entries(exports).map(([k, v]) => `export ${k}=${v}`), `export PATH=${join(devDir, "bin")}:$PATH`].join("\n");
 }
 
-/** Child processes keep the event loop alive; Ctrl-C (handled in process.ts) stops them and exits. */
+/** Child processes keep the event loop alive; Ctrl-C (handled by the harness's process.ts) stops them and exits. */
 export function runUntilInterrupted(): void {
   const keepAlive = setInterval(() => undefined, 60_000);
   process.once("exit", () => { clearInterval(keepAlive); });

@@ -5,79 +5,21 @@
 // checked before it was printed, and .dev/endpoints.json for scripts.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { crdFilePath } from "../../src/api/crd/render.ts";
-import { startEdgeEmulator } from "../edge-emulator/server.ts";
-import { courseContent, createEdgeRole, createPublicContentBucket } from "./aws-seed.ts";
-import { seedUserPool } from "./cognito.ts";
-import { devDir, runUntilInterrupted, shellExports, startDevEnvironment } from "./dev-environment.ts";
-import { emulatorOperatorEnv } from "./env.ts";
-import { kubectl } from "./kubectl.ts";
-import { freePort } from "./ports.ts";
-import { repoRoot } from "./paths.ts";
-import { startProcess } from "./process.ts";
+import { crdFilePath } from "../src/api/crd/render.ts";
+import { startEdgeEmulator } from "../test/edge-emulator/server.ts";
+import { emulatorOperatorEnv, freePort, kubectl, startProcess } from "../test/harness/api.ts";
+import { demo, seedDemo } from "./demo.ts";
+import { devDir, repoRoot, runUntilInterrupted, shellExports, startDevEnvironment } from "./local-environment.ts";
+import { walkthrough } from "./walkthrough.ts";
 
 const progress = (line: string): void => { console.log(`[dev] ${line}`); };
-const bucket = "simple-aws-courses-content";
-const namespace = "learning";
-const name = "courses";
-const objectPath = "/videos/lesson-1.mp4";
-
-interface DemoHeader {
-  readonly name: string;
-  /** As the printed command spells it (with $MEMBER_TOKEN), and as the check sends it. */
-  readonly shell: string;
-  readonly value: string;
-}
-
-interface DemoStep {
-  readonly what: string;
-  readonly url: string;
-  readonly headers: readonly DemoHeader[];
-  readonly expected: string;
-  /** Print the number of bytes received beside the status. */
-  readonly showSize?: boolean;
-}
-
-function curlCommand(step: DemoStep): string {
-  const format = step.showSize === true ? "%{http_code} %{size_download}\\n" : "%{http_code}\\n";
-  const headers = step.headers.map((h) => ` -H "${h.name}: ${h.shell}"`).join("");
-  return `curl -s -o /dev/null -w '${format}'${headers} ${step.url}`;
-}
-
-/** What the printed command gives, found by sending the same request. */
-async function observe(step: DemoStep): Promise<string> {
-  const response = await fetch(step.url, { headers: Object.fromEntries(step.headers.map((h) => [h.name, h.value])) });
-  const size = (await response.arrayBuffer()).byteLength;
-  return step.showSize === true ? `${response.status} ${size}` : String(response.status);
-}
-
-async function walkthrough(steps: readonly DemoStep[]): Promise<{ text: string; allAsExpected: boolean }> {
-  const lines: string[] = [];
-  let allAsExpected = true;
-  for (const step of steps) {
-    const observed = await observe(step);
-    const asExpected = observed === step.expected;
-    allAsExpected &&= asExpected;
-    lines.push(`  # ${step.what}`, `  ${curlCommand(step)}`, `  → ${observed}${asExpected ? "" : `   (expected ${step.expected}!)`}`, "");
-  }
-  return { text: lines.join("\n"), allAsExpected };
-}
+const { bucket, namespace, name, objectPath } = demo;
 
 const environment = await startDevEnvironment(progress);
 const { env } = environment;
 
 progress("seeding the demo: a public bucket of course content, a Cognito pool, the edge execution role");
-const content = courseContent();
-await createPublicContentBucket(env, bucket, content);
-const pool = await seedUserPool(env, {
-  poolName: "courses",
-  groups: ["paid-students"],
-  users: [
-    { username: "member", groups: ["paid-students"] },
-    { username: "visitor", groups: [] },
-  ],
-});
-const edgeRoleArn = await createEdgeRole(env);
+const { content, pool, edgeRoleArn } = await seedDemo(env);
 
 progress("installing the CRD");
 // The CRD file itself: crds/ also holds a kustomization, which `kubectl apply -f <dir>` cannot apply.
@@ -126,9 +68,9 @@ const emulator = await startEdgeEmulator({
 });
 progress(`edge emulator serving distribution ${distributionId} (${emulator.domainName}) at ${emulator.url}`);
 
-const memberToken = (await pool.signIn("member")).idToken;
-const nonMemberToken = (await pool.signIn("visitor")).idToken;
-const cookieName = `CognitoIdentityServiceProvider.${pool.clientId}.member.idToken`;
+const memberToken = (await pool.signIn(demo.member)).idToken;
+const nonMemberToken = (await pool.signIn(demo.visitor)).idToken;
+const cookieName = `CognitoIdentityServiceProvider.${pool.clientId}.${demo.member}.idToken`;
 writeFileSync(
   join(devDir, "endpoints.json"),
   `${JSON.stringify(
@@ -156,33 +98,15 @@ writeFileSync(
   )}\n`,
 );
 
-const videoBytes = content.find((object) => `/${object.key}` === objectPath)?.body.length ?? 0;
-const videoUrl = `${emulator.url}${objectPath}`;
-const member: DemoHeader = { name: "Authorization", shell: "Bearer $MEMBER_TOKEN", value: `Bearer ${memberToken}` };
-const demo = await walkthrough([
-  { what: "a paid student, with the Authorization header: the whole video", url: videoUrl, headers: [member], expected: `200 ${videoBytes}`, showSize: true },
-  {
-    what: "a paid student, with the Amplify cookie a <video> element sends",
-    url: videoUrl,
-    headers: [{ name: "Cookie", shell: `${cookieName}=$MEMBER_TOKEN`, value: `${cookieName}=${memberToken}` }],
-    expected: "200",
-  },
-  {
-    what: "seeking: the first KiB of the video, as a Range request",
-    url: videoUrl,
-    headers: [member, { name: "Range", shell: "bytes=0-1023", value: "bytes=0-1023" }],
-    expected: "206 1024",
-    showSize: true,
-  },
-  {
-    what: "signed in, but not in paid-students",
-    url: videoUrl,
-    headers: [{ name: "Authorization", shell: "Bearer $VISITOR_TOKEN", value: `Bearer ${nonMemberToken}` }],
-    expected: "403",
-  },
-  { what: "no token", url: videoUrl, headers: [], expected: "401" },
-  { what: "the bucket itself, anonymously: private", url: `${env.awsEndpoint}/${bucket}${objectPath}`, headers: [], expected: "403" },
-]);
+const checked = await walkthrough({
+  edgeUrl: emulator.url,
+  objectPath,
+  videoBytes: content.find((object) => `/${object.key}` === objectPath)?.body.length ?? 0,
+  bucketUrl: `${env.awsEndpoint}/${bucket}`,
+  memberToken,
+  visitorToken: nonMemberToken,
+  memberCookieName: cookieName,
+});
 
 console.log(`
 ${table}
@@ -195,7 +119,7 @@ export VISITOR_TOKEN='${nonMemberToken}'
 
 Then, in the same shell (each result below was checked just now):
 
-${demo.text}
+${checked.text}
   The quiz and the assignment:
   curl -s -H "Authorization: Bearer $MEMBER_TOKEN" ${emulator.url}/quizzes/quiz-1.json
   curl -s -H "Authorization: Bearer $MEMBER_TOKEN" ${emulator.url}/assignments/assignment-1.md
@@ -208,5 +132,5 @@ ${shellExports(environment)}
   curl -s 127.0.0.1:${metricsPort}/metrics | grep securedcontent_
 
 Press Ctrl-C to stop everything.`);
-if (!demo.allAsExpected) progress("some results differ from what the walkthrough says; see the operator's log");
+if (!checked.allAsExpected) progress("some results differ from what the walkthrough says; see the operator's log");
 runUntilInterrupted();

@@ -1,0 +1,44 @@
+// The demo `make dev` seeds into the emulator: the article's starting point, as a platform team would have it
+// before installing the operator. A bucket of course content that anyone can read, a Cognito pool whose
+// paid-students group has one member (and one signed-in user outside it), and the edge function's role.
+import {
+  courseContent,
+  createEdgeRole,
+  createPublicContentBucket,
+  seedUserPool,
+  type ContentObject,
+  type HarnessEnv,
+  type SeededPool,
+} from "../test/harness/api.ts";
+
+/** Names the demo uses, in the emulator, in the cluster and in the walkthrough. */
+export const demo = {
+  bucket: "simple-aws-courses-content",
+  namespace: "learning",
+  name: "courses",
+  objectPath: "/videos/lesson-1.mp4",
+  group: "paid-students",
+  member: "member",
+  visitor: "visitor",
+} as const;
+
+export interface SeededDemo {
+  readonly content: readonly ContentObject[];
+  readonly pool: SeededPool;
+  readonly edgeRoleArn: string;
+}
+
+export async function seedDemo(env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion">): Promise<SeededDemo> {
+  const content = courseContent();
+  await createPublicContentBucket(env, demo.bucket, content);
+  const pool = await seedUserPool(env, {
+    poolName: "courses",
+    groups: [demo.group],
+    users: [
+      { username: demo.member, groups: [demo.group] },
+      { username: demo.visitor, groups: [] },
+    ],
+  });
+  const edgeRoleArn = await createEdgeRole(env);
+  return { content, pool, edgeRoleArn };
+}
