@@ -5,7 +5,7 @@
 // checked before it was printed, and .dev/endpoints.json for scripts.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { crdFilePath } from "../../src/api/crd/render.ts";
+import { crdFilePath } from "../../tools/crd/render.ts";
 import { startEdgeEmulator } from "../edge-emulator/server.ts";
 import { courseContent, createEdgeRole, createPublicContentBucket } from "./aws-seed.ts";
 import { seedUserPool } from "./cognito.ts";
