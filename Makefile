@@ -45,7 +45,7 @@ typecheck: $(DEPS) ## Type-check everything
 
 lint: $(DEPS) ## Lint everything
 	$(BIN)/eslint --max-warnings 0 .
-	node tools/check-import-cycles.ts
+	$(BIN)/depcruise --config .dependency-cruiser.ts --output-type err-long src edge-auth test bench tools examples dev
 
 build: $(DEPS) ## Compile the operator to dist/
 	$(BIN)/tsc -p tsconfig.build.json

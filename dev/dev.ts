@@ -5,7 +5,7 @@
 // checked before it was printed, and .dev/endpoints.json for scripts.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { crdFilePath } from "../src/api/crd/render.ts";
+import { crdFilePath } from "../tools/crd/render.ts";
 import { startEdgeEmulator } from "../test/edge-emulator/server.ts";
 import { emulatorOperatorEnv, freePort, kubectl, startProcess } from "../test/harness/api.ts";
 import { demo, seedDemo } from "./demo.ts";

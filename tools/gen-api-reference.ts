@@ -3,8 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { securedContentBucketCrd } from "../src/api/crd/crd.ts";
-import { isSchemaNode, type SchemaNode } from "../src/api/crd/json-schema.ts";
+import { securedContentBucketCrd } from "./crd/crd.ts";
+import { isSchemaNode, type SchemaNode } from "./crd/json-schema.ts";
 
 export const apiReferenceRelativePath = "docs/api-reference.md";
 export const apiReferencePath = fileURLToPath(new URL(`../${apiReferenceRelativePath}`, import.meta.url));

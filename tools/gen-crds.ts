@@ -1,5 +1,5 @@
 // Writes crds/ from the zod schema in src/api; with --check, fails when the checked-in file is stale.
-import { crdFileRelativePath, crdFileState, writeCrdFile } from "../src/api/crd/render.ts";
+import { crdFileRelativePath, crdFileState, writeCrdFile } from "./crd/render.ts";
 
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== "--check");

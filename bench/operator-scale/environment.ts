@@ -2,7 +2,7 @@
 // after a set number of reads, the CRD, a Kubernetes client, and the CPU time of those processes.
 import { KubeConfig } from "@kubernetes/client-node";
 import { securedContentBucketResource } from "../../src/api/constants.ts";
-import { crdFilePath } from "../../src/api/crd/render.ts";
+import { crdFilePath } from "../../tools/crd/render.ts";
 import { KubeRestClient } from "../../src/k8s/rest-client.ts";
 import type { HarnessEnv } from "../../test/harness/env.ts";
 import { startEnvironment } from "../../test/harness/environment.ts";

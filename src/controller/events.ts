@@ -52,7 +52,7 @@ export class EventRecorder implements EventSink {
     this.#pending = this.#pending
       .then(() => this.#write(object, type, reason, text))
       .catch((error: unknown) => {
-        this.#log.warn({ err: String(error), reason, object: `${object.namespace}/${object.name}` }, "could not record event");
+        this.#log.warn({ err: error, reason, object: `${object.namespace}/${object.name}` }, "could not record event");
       });
   }
 

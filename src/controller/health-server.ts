@@ -28,7 +28,12 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       const ready = options.isReady();
       response.writeHead(ready ? 200 : 503, { "content-type": "text/plain" }).end(ready ? "ok\n" : "cache not synced\n");
     } else if (path === "/metrics") {
-      response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(options.registry.render());
+      options.registry.render().then(
+        (text) => { response.writeHead(200, { "content-type": options.registry.contentType }).end(text); },
+        (error: unknown) => {
+          response.writeHead(500, { "content-type": "text/plain" }).end(`metrics failed: ${String(error)}\n`);
+        },
+      );
     } else {
       response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
     }

@@ -115,7 +115,7 @@ export class Informer {
         }
         failures += 1;
         const delayMs = backoffDelayMs(this.#backoffPolicy(), failures);
-        this.#options.log.warn({ err: errorSummary(error), path: this.#options.path, delayMs }, "watch failed; retrying");
+        this.#options.log.warn({ err: error, path: this.#options.path, delayMs }, "watch failed; retrying");
         await sleep(delayMs, undefined, { signal }).catch(() => undefined);
       }
     }
@@ -249,8 +249,4 @@ async function* readLines(body: ReadableStream<Uint8Array>, signal: AbortSignal)
     signal.removeEventListener("abort", cancel);
     reader.releaseLock();
   }
-}
-
-function errorSummary(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

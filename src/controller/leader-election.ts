@@ -112,7 +112,7 @@ export class LeaderElector {
       });
       this.#options.log.info({ lease: this.#leaseName() }, "released leadership");
     } catch (error) {
-      this.#options.log.warn({ err: String(error), lease: this.#leaseName() }, "could not release the lease");
+      this.#options.log.warn({ err: error, lease: this.#leaseName() }, "could not release the lease");
     }
   }
 
@@ -145,7 +145,7 @@ export class LeaderElector {
       this.#observed = { spec: next, at: now };
       return true;
     } catch (error) {
-      if (!isConflict(error)) this.#options.log.warn({ err: String(error), lease: this.#leaseName() }, "lease update failed");
+      if (!isConflict(error)) this.#options.log.warn({ err: error, lease: this.#leaseName() }, "lease update failed");
       return false;
     }
   }

@@ -106,7 +106,7 @@ export class Manager {
     }
     this.informer.start();
     this.#leading = this.#lead().catch((error: unknown) => {
-      if (!this.#abort.signal.aborted) this.#options.log.error({ err: String(error) }, "leader loop failed");
+      if (!this.#abort.signal.aborted) this.#options.log.error({ err: error }, "leader loop failed");
     });
   }
 

@@ -44,9 +44,3 @@ export const statusSchema = z.looseObject({
 export function objectKey(meta: Pick<ObjectMeta, "name" | "namespace">): string {
   return meta.namespace === undefined ? meta.name : `${meta.namespace}/${meta.name}`;
 }
-
-export function splitKey(key: string): { namespace: string; name: string } {
-  const slash = key.indexOf("/");
-  if (slash <= 0) throw new Error(`not a namespaced key: ${key}`);
-  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
-}

@@ -3,9 +3,8 @@
 // one of them wrote.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { securedContentBucketCrd } from "../../../src/api/crd/crd.ts";
-import { crdFilePath } from "../../../src/api/crd/render.ts";
-import { toYaml } from "../../../src/api/crd/yaml.ts";
+import { securedContentBucketCrd } from "../../../tools/crd/crd.ts";
+import { crdFilePath, toYaml } from "../../../tools/crd/render.ts";
 import { parseSecuredContentBucket } from "../../../src/api/parse.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
@@ -126,14 +125,14 @@ describe("the generated CRD on a real API server", { concurrent: false, shuffle:
   });
 });
 
-describe("the YAML emitter, read by kubectl", () => {
+describe("the CRD's YAML writer, read by kubectl", () => {
   const env = inject("harness");
 
   it("writes strings that Go's YAML 1.1 reader keeps as strings", async () => {
     const tricky = [
       "yes", "No", "on", "OFF", "y", "n", "true", "null", "~", "", "0777", "0x1F", "1_000", "1e3", "12:30:00",
       "2025-01-01", ".inf", "-", "a: b", "a #b", "*x", "&x", "!x", "%x", "@x", "`x", "<<", "=", "{}", "[]", "'q'",
-      "\"q\"", " lead", "trail ", "two\nlines", "tab\tx", "caf\u00e9", "line\u2028sep", "del\u007f",
+      "\"q\"", " lead", "trail ", "two\nlines", "tab\tx", "caf\u00e9", "0o17", "0b101", "+12", "1:20", ".NaN", "---",
       ...readFileSync(crdFilePath, "utf8").split("\n").slice(0, 5),
     ];
     const data = Object.fromEntries(tricky.map((value, index) => [`k${index}`, value]));

@@ -3,7 +3,7 @@ import type { HarnessEnv } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { securedContentBucketResource } from "../../../src/api/constants.ts";
-import { crdFilePath } from "../../../src/api/crd/render.ts";
+import { crdFilePath } from "../../../tools/crd/render.ts";
 
 /** Applies crds/ with kubectl and waits until SecuredContentBuckets can be listed. */
 export async function installCrd(env: HarnessEnv): Promise<void> {

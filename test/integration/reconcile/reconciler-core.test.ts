@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { securedContentBucketResource, type SecuredContentBucket } from "../../../src/api/index.ts";
-import { securedContentBucketCrd } from "../../../src/api/crd/crd.ts";
+import { securedContentBucketCrd } from "../../../tools/crd/crd.ts";
 import { createControllerMetrics } from "../../../src/controller/controller-metrics.ts";
 import { EventRecorder } from "../../../src/controller/events.ts";
 import { Manager } from "../../../src/controller/manager.ts";

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { conditionTypes, securedContentBucketResource } from "../../../src/api/constants.ts";
-import { securedContentBucketCrd, securedContentBucketOpenApiSchema } from "../../../src/api/crd/crd.ts";
-import { crdFilePath, crdFileRelativePath, renderCrdYaml } from "../../../src/api/crd/render.ts";
+import { securedContentBucketCrd, securedContentBucketOpenApiSchema } from "../../../tools/crd/crd.ts";
+import { crdFilePath, crdFileRelativePath, renderCrdYaml } from "../../../tools/crd/render.ts";
 
 interface CrdVersion {
   name: string;

@@ -1,9 +1,9 @@
 // The structural-schema check that guards the generated CRD: each construct Kubernetes forbids is named with its path.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { kubernetesJsonSchema, normalizeSchema } from "../../../src/api/crd/json-schema.ts";
-import { re2Incompatibility } from "../../../src/api/crd/re2.ts";
-import { StructuralSchemaError, assertDescribed, assertStructural } from "../../../src/api/crd/structural.ts";
+import { kubernetesJsonSchema, normalizeSchema } from "../../../tools/crd/json-schema.ts";
+import { re2Incompatibility } from "../../../tools/crd/re2.ts";
+import { StructuralSchemaError, assertDescribed, assertStructural } from "../../../tools/crd/structural.ts";
 
 /** A root object with one field, `spec.field`, holding the given schema. */
 function rootWith(field: unknown) {

@@ -1,7 +1,7 @@
 // docs/api-reference.md is generated from the schema, documents every field, and stays valid Markdown.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isSchemaNode, type SchemaNode } from "../../../src/api/crd/json-schema.ts";
+import { isSchemaNode, type SchemaNode } from "../../../tools/crd/json-schema.ts";
 import { type ApiDescription, apiReferencePath, apiReferenceRelativePath, describeCrd, renderApiReference } from "../../../tools/gen-api-reference.ts";
 
 /** Every field of the schema with its dotted path ("spec.auth.clientIds", "status.conditions[].type"). */

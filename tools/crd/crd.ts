@@ -1,7 +1,7 @@
 // Builds the SecuredContentBucket CustomResourceDefinition from the zod schema of spec and status.
-import { securedContentBucketResource as resource } from "../constants.ts";
-import { securedContentBucketSpecSchema } from "../spec.ts";
-import { notYetObserved, securedContentBucketStatusSchema } from "../status.ts";
+import { securedContentBucketResource as resource } from "../../src/api/constants.ts";
+import { securedContentBucketSpecSchema } from "../../src/api/spec.ts";
+import { notYetObserved, securedContentBucketStatusSchema } from "../../src/api/status.ts";
 import { type SchemaNode, kubernetesJsonSchema } from "./json-schema.ts";
 import { assertDescribed, assertStructural } from "./structural.ts";
 
