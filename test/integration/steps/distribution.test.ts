@@ -1,6 +1,7 @@
 // The distribution step against the patched emulator (new ETag on every write, IfMatch enforced, deployments
 // InProgress for a few reads, caller references unique): create, deploy, stay quiet when in sync, update only
 // owned fields, survive a stale ETag, a lost status write and an out-of-band deletion.
+// The cases run in order: they follow one distribution, each starting from the id and state the one before left.
 import {
   CloudFrontClient,
   DeleteDistributionCommand,
@@ -105,7 +106,7 @@ async function distributionsFor(bucket: string): Promise<string[]> {
     .map((item) => required(item.Id, "id"));
 }
 
-describe("ensureDistribution", () => {
+describe("ensureDistribution", { concurrent: false, shuffle: false }, () => {
   let courses: StepContext;
   let oac = "";
   let id = "";

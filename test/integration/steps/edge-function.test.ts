@@ -1,6 +1,7 @@
 // The edge-function step against the patched emulator: created once with the Lambda@Edge settings, found in
 // sync with one read and no write, republished when the spec changes, old versions pruned, adopted after a
 // deletion, recreated when deleted by hand, and a bad JWKS reported clearly.
+// The cases run in order: they follow one function, and each starts from the versions the one before published.
 //
 // The deployed code is checked byte for byte without downloading it: moto's GetFunction Code.Location is not
 // served (and /moto-api/data.json fails on Lambda models without Docker). The test builds the package itself
@@ -102,7 +103,7 @@ function known(state: EdgeFunctionState | undefined): EdgeFunctionState {
   return state;
 }
 
-describe("ensureEdgeFunction", () => {
+describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
   it("creates the function with the Lambda@Edge settings and publishes version 1 holding the spec's config.json", async () => {
     const resource = bucketResource("courses", ["paid-students"]);
     const ctx = context(resource);

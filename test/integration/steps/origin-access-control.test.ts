@@ -1,5 +1,6 @@
 // The Origin Access Control step against the patched emulator: created once, found again by id or by name
 // with no writes, drift put back with IfMatch.
+// The cases run in order: the emulator is reset per file, so later cases find the OAC the first one created.
 import {
   CloudFrontClient,
   GetOriginAccessControlCommand,
@@ -48,7 +49,7 @@ async function editByHand(id: string, changes: Partial<OriginAccessControlConfig
   await raw.send(new UpdateOriginAccessControlCommand({ Id: id, IfMatch: etag, OriginAccessControlConfig: { ...config, ...changes } }));
 }
 
-describe("ensureOriginAccessControl", () => {
+describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () => {
   it("creates an s3/sigv4/always OAC under the deterministic name, once", async () => {
     const ctx = context(bucketResource("courses"));
     const first = await run(ctx, {});
