@@ -4,6 +4,7 @@
 import type { DistributionConfig, LambdaFunctionAssociation, Origin } from "@aws-sdk/client-cloudfront";
 import { managedCachePolicyIds, type ManagedCachePolicy, type SecuredContentBucket } from "../../api/index.ts";
 import { deepEqual } from "../../util/deep-equal.ts";
+import { fitted, limits } from "../shared/naming.ts";
 
 /** The id of a managed cache policy named in the spec, or the id the spec gives. */
 export function cachePolicyId(nameOrId: string): string {
@@ -77,7 +78,7 @@ export function distributionInputs(resource: SecuredContentBucket, facts: Distri
       distribution.logging === undefined
         ? { bucket: "", prefix: "" }
         : { bucket: loggingBucketDomain(distribution.logging.bucket), prefix: distribution.logging.prefix ?? "" },
-    comment: distribution.comment ?? `${metadata.namespace}/${metadata.name}`,
+    comment: distribution.comment ?? fitted(`${metadata.namespace}/${metadata.name}`, limits.distributionComment),
     enabled: true,
   };
 }

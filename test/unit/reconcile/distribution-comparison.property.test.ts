@@ -83,6 +83,14 @@ function reversed<T>(items: readonly T[] | undefined): T[] | undefined {
   return items === undefined ? undefined : [...items].reverse();
 }
 
+type AllowedMethods = NonNullable<DistributionConfig["DefaultCacheBehavior"]>["AllowedMethods"];
+
+function reorderedMethods(methods: AllowedMethods): AllowedMethods {
+  if (methods === undefined) return undefined;
+  const cached = methods.CachedMethods;
+  return { ...methods, Items: reversed(methods.Items), ...(cached === undefined ? {} : { CachedMethods: { ...cached, Items: reversed(cached.Items) } }) };
+}
+
 /** The config as CloudFront could return it, meaning the same. */
 function asReturned(config: DistributionConfig, change: Perturbation): DistributionConfig {
   const json = structuredClone(config) as DistributionConfig & Record<string, unknown>;
@@ -91,7 +99,7 @@ function asReturned(config: DistributionConfig, change: Perturbation): Distribut
   const ours = origins.find((origin) => origin.Id === originId);
   if (ours !== undefined) {
     Object.assign(ours, change.originExtras);
-    if (change.readTimeout !== undefined) ours.S3OriginConfig = { ...ours.S3OriginConfig, OriginReadTimeout: change.readTimeout };
+    if (change.readTimeout !== undefined) ours.S3OriginConfig = { OriginAccessIdentity: "", ...ours.S3OriginConfig, OriginReadTimeout: change.readTimeout };
   }
   if (change.otherOrigin) {
     const other: Origin = { Id: "someone-else", DomainName: "example.org", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } };
@@ -100,14 +108,7 @@ function asReturned(config: DistributionConfig, change: Perturbation): Distribut
   const behaviour = json.DefaultCacheBehavior;
   if (behaviour !== undefined) {
     Object.assign(behaviour, change.behaviourExtras);
-    if (change.reorder && behaviour.AllowedMethods !== undefined) {
-      const methods = behaviour.AllowedMethods;
-      behaviour.AllowedMethods = {
-        ...methods,
-        Items: reversed(methods.Items),
-        ...(methods.CachedMethods === undefined ? {} : { CachedMethods: { ...methods.CachedMethods, Items: reversed(methods.CachedMethods.Items) } }),
-      };
-    }
+    if (change.reorder) behaviour.AllowedMethods = reorderedMethods(behaviour.AllowedMethods);
   }
   if (change.reorder && json.Aliases !== undefined) json.Aliases = { ...json.Aliases, Items: reversed(json.Aliases.Items) };
   if (change.dropEmptyItems) {

@@ -29,6 +29,17 @@ const facts = {
 };
 
 describe("distributionInputs", () => {
+  it("fits the default comment into CloudFront's 128 characters when namespace and name are long", () => {
+    const long = parseSecuredContentBucket({
+      metadata: { name: "x".repeat(200), namespace: "n".repeat(63), uid: "u", resourceVersion: "1", generation: 1 },
+      spec: { bucket: { name: "b-content", region: "eu-west-1" }, auth: { userPoolId: "us-east-1_AbCdEf123", clientIds: ["abc123"], requiredGroups: ["students"] } },
+    });
+    if (!long.ok) throw long.error;
+    const { comment } = distributionInputs(long.value, facts);
+    expect(comment).toHaveLength(128);
+    expect(comment.startsWith(`${"n".repeat(63)}/x`)).toBe(true);
+  });
+
   it("fills the spec's defaults: the uid as caller reference, <namespace>/<name> as comment, no logging", () => {
     expect(distributionInputs(resource(), facts)).toEqual({
       callerReference: "0b7e3c1a-1111-2222-3333-444455556666",
