@@ -14,6 +14,8 @@ export interface AwsErrorFields {
   readonly awsCode: string;
   readonly awsMessage: string;
   readonly httpStatus: number | undefined;
+  /** S3's `x-amz-bucket-region` header, which a redirect to the bucket's own region carries. */
+  readonly bucketRegion?: string | undefined;
 }
 
 export class AwsError extends OperatorError {
@@ -26,6 +28,7 @@ export class AwsError extends OperatorError {
   readonly httpStatus: number | undefined;
   /** The IAM action the operation needs (the first, where it needs several). */
   readonly iamAction: string;
+  readonly bucketRegion: string | undefined;
 
   constructor(fields: AwsErrorFields, options?: ErrorOptions) {
     const code = classifyAwsCode(fields.awsCode, fields.httpStatus);
@@ -44,6 +47,7 @@ export class AwsError extends OperatorError {
     this.awsMessage = fields.awsMessage;
     this.httpStatus = fields.httpStatus;
     this.iamAction = iamAction;
+    this.bucketRegion = fields.bucketRegion;
   }
 }
 
@@ -105,6 +109,7 @@ interface SdkErrorShape {
   readonly Code?: unknown;
   readonly message?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $response?: { readonly headers?: Readonly<Record<string, string | undefined>> };
 }
 
 /** Converts whatever the SDK threw into an AwsError; an AwsError passes through unchanged. */
@@ -114,7 +119,8 @@ export function toAwsError(error: unknown, service: string, operation: string): 
   const awsCode = typeof shape.name === "string" && shape.name !== "Error" ? shape.name : typeof shape.Code === "string" ? shape.Code : "Unknown";
   const httpStatus = shape.$metadata?.httpStatusCode;
   const awsMessage = typeof shape.message === "string" ? shape.message : String(error);
-  return new AwsError({ service, operation, awsCode, awsMessage, httpStatus }, { cause: error });
+  const bucketRegion = shape.$response?.headers?.["x-amz-bucket-region"];
+  return new AwsError({ service, operation, awsCode, awsMessage, httpStatus, bucketRegion }, { cause: error });
 }
 
 export function isAwsError(error: unknown, code: AwsErrorCode): error is AwsError {

@@ -9,6 +9,7 @@ import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { ensureExportConfigMap } from "./address-export.ts";
 import { claimBucket } from "./bucket/claim.ts";
+import { checkEncryption } from "./bucket/encryption.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy } from "./bucket/exposure.ts";
 import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
 import { ensureDistribution } from "./distribution/ensure.ts";
@@ -127,7 +128,7 @@ export class AwsConvergence implements Convergence {
       ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
     });
     await ensureBucketPolicy(ctx, distribution.value.arn);
-    conditions.push(distribution.condition, bucketSecured(resource));
+    conditions.push(distribution.condition, bucketSecured(resource), await checkEncryption(ctx, distribution.value.arn));
     Object.assign(fields, await this.#addressFields(ctx, distribution.value));
     if (distribution.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, distribution.condition);
     return { conditions, fields, progress: readyProgress(resource), notices: ctx.notices };
@@ -157,7 +158,7 @@ function deployingOnly(result: ConvergenceResult): boolean {
   return (
     distribution?.status === "False" &&
     distribution.reason === "Deploying" &&
-    result.conditions.every((condition) => condition === distribution || condition.status === "True")
+    result.conditions.every((condition) => condition === distribution || condition.status === "True" || condition.type === conditionTypes.encryptionCompatible)
   );
 }
 
