@@ -34,10 +34,13 @@ export class AwsError extends OperatorError {
     const code = classifyAwsCode(fields.awsCode, fields.httpStatus);
     const iamAction = iamActionsFor(fields.service, fields.operation).join(" and ");
     const disposition = dispositionOf(code, fields.awsCode);
+    const failed = `${fields.service}:${fields.operation} failed with ${fields.awsCode}: ${fields.awsMessage}`;
     const message =
       code === "AccessDenied" && disposition.permanent
         ? `access denied for ${iamAction}: ${fields.awsMessage}`
-        : `${fields.service}:${fields.operation} failed with ${fields.awsCode}: ${fields.awsMessage}`;
+        : disposition.reason === "QuotaExceeded"
+          ? `${failed}. This is an account quota: request an increase in Service Quotas, or remove what the account no longer needs`
+          : failed;
     super({ reason: disposition.reason, message }, options);
     this.code = code;
     this.permanent = disposition.permanent;
@@ -82,6 +85,11 @@ const temporaryCodes = new Set([
   "OperationAborted",
 ]);
 
+/** An account quota was reached: AWS names them TooMany... (TooManyRequests is throttling, decided earlier). */
+function isQuota(awsCode: string): boolean {
+  return (awsCode.startsWith("TooMany") && !awsCode.startsWith("TooManyRequests")) || awsCode === "CodeStorageExceededException";
+}
+
 /** Conflicts that a human must resolve: someone else holds the name. */
 const permanentConflicts = new Set(["CNAMEAlreadyExists"]);
 
@@ -92,6 +100,7 @@ const permanentConflicts = new Set(["CNAMEAlreadyExists"]);
  */
 function dispositionOf(code: AwsErrorCode, awsCode: string): { permanent: boolean; reason: string } {
   if (temporaryCodes.has(awsCode)) return { permanent: false, reason: awsCode };
+  if (code === "InvalidRequest" && isQuota(awsCode)) return { permanent: true, reason: "QuotaExceeded" };
   switch (code) {
     case "AccessDenied":
       return { permanent: true, reason: "AccessDenied" };

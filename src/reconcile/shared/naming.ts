@@ -60,9 +60,30 @@ export function ownerKey(owner: Pick<OwnerIdentity, "cluster" | "namespace" | "n
   return fitted(`${owner.cluster}/${owner.namespace}/${owner.name}`, limits.tagValue);
 }
 
-/** Origin Access Control names: up to 64 characters. */
+/**
+ * The name of a resource's own origin access control, as the operator created them before OACs were shared.
+ * Such an OAC is still used, and deleted with its resource; new resources use the shared ones.
+ */
 export function originAccessControlName(owner: OwnerIdentity): string {
   return boundedName("scb", owner, 64, /[^a-zA-Z0-9-]/g);
+}
+
+/**
+ * The name of the cluster's shared origin access control number `index` (1, 2, ...): up to 64 characters,
+ * readable, and unique per cluster through a hash of the cluster name.
+ */
+export function sharedOriginAccessControlName(cluster: string, index: number): string {
+  const suffix = `-${shortHash(cluster, 8)}-${String(index)}`;
+  const readable = cluster.replace(/[^a-zA-Z0-9-]/g, "-").replace(/-+/g, "-");
+  const prefix = "scb-shared-";
+  return `${prefix}${readable.slice(0, 64 - prefix.length - suffix.length).replace(/-$/, "")}${suffix}`;
+}
+
+/** The index of a shared origin access control of this cluster, from its name; undefined for any other name. */
+export function sharedOriginAccessControlIndex(cluster: string, name: string | undefined): number | undefined {
+  const match = name === undefined ? null : /-(\d{1,6})$/.exec(name);
+  const index = match?.[1] === undefined ? undefined : Number(match[1]);
+  return index !== undefined && index >= 1 && sharedOriginAccessControlName(cluster, index) === name ? index : undefined;
 }
 
 /** Every edge function's name starts with this: the sweeper looks only at functions named so. */

@@ -39,7 +39,7 @@ const bucketResource = (name: string, distribution: Record<string, unknown> = {}
 const context = (resource: SecuredContentBucket): StepContext => stepContext(resource, clients.aws);
 
 async function originAccessControlFor(ctx: StepContext): Promise<string> {
-  return (await ensureOriginAccessControl(ctx, {})).value.id;
+  return (await ensureOriginAccessControl(ctx, { inUse: false })).value.id;
 }
 
 /** Runs the step and returns what it did, with the AWS operations it called (`Operation` or `Operation:Error`). */
