@@ -147,12 +147,12 @@ describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
     courses.v1 = outcome.value;
   });
 
-  it("makes zero mutating calls, and one read, when the version in use is in sync", async () => {
+  it("makes zero mutating calls, and two reads (the version, and the function's own tags), when the version in use is in sync", async () => {
     const v1 = known(courses.v1);
     const ctx = context(bucketResource("courses", ["paid-students"]));
     const { outcome, calls: made, mutating } = await run(ctx, [v1]);
     expect(mutating).toEqual([]);
-    expect(made).toEqual(["GetFunction"]);
+    expect(made).toEqual(["GetFunction", "ListTags"]);
     expect(outcome.value).toEqual(v1);
     expect(outcome.condition.status).toBe("True");
     expect(ctx.notices).toEqual([]);
