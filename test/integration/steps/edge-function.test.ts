@@ -12,6 +12,7 @@ import {
   GetFunctionCommand,
   LambdaClient,
   ListVersionsByFunctionCommand,
+  PublishLayerVersionCommand,
   TagResourceCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
@@ -209,6 +210,25 @@ describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
     const latest = await raw.send(new GetFunctionCommand({ FunctionName: v3.name }));
     expect(latest.Configuration).toMatchObject({ MemorySize: 128, Timeout: 5 });
     expect(latest.Configuration?.Environment?.Variables ?? {}).toEqual({});
+  });
+
+  it("takes off a layer and a VPC configuration added by hand, which Lambda@Edge refuses, and publishes the corrected function", async () => {
+    const v3 = known(courses.v3);
+    const layer = await raw.send(new PublishLayerVersionCommand({ LayerName: "debug-tools", Content: { ZipFile: new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Uint8Array(18)]) } }));
+    await raw.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: v3.name,
+        Layers: [layer.LayerVersionArn ?? ""],
+        VpcConfig: { SubnetIds: ["subnet-0123456789abcdef0"], SecurityGroupIds: ["sg-0123456789abcdef0"] },
+      }),
+    );
+    const ctx = context(bucketResource("courses", ["teachers"]));
+    const { mutating } = await run(ctx);
+    expect(mutating).toEqual(["UpdateFunctionConfiguration"]);
+    expect(ctx.notices[0]?.message).toMatch(/Layers, VpcConfig/);
+    const latest = (await raw.send(new GetFunctionCommand({ FunctionName: v3.name }))).Configuration;
+    expect(latest?.Layers ?? []).toEqual([]);
+    expect([...(latest?.VpcConfig?.SubnetIds ?? []), ...(latest?.VpcConfig?.SecurityGroupIds ?? [])]).toEqual([]);
   });
 
   it("adopts a function left pending deletion by an earlier resource of the same name", async () => {
