@@ -1,9 +1,10 @@
-// The bucket policy as data: parse what S3 returns, decide which statements make the bucket public, and work
-// out the policy we want: our CloudFront statement in, public statements out, everything else kept.
+// The bucket policy as data: parse what S3 returns and work out the policy we want: our CloudFront statement in,
+// the statements S3 considers public out (public-policy.ts holds S3's rule), everything else kept.
 // Policies are compared after normalization, never as strings.
 import { z } from "zod";
 import { PermanentError } from "../../errors.ts";
 import { deepEqual } from "../../util/deep-equal.ts";
+import { isPublicStatement } from "./public-policy.ts";
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]);
@@ -48,46 +49,6 @@ export function parsePolicy(text: string): Policy {
   return result.data;
 }
 
-/** Condition keys that pin a statement to known callers, which makes a wildcard principal non-public. */
-const restrictingKeys = new Set(
-  [
-    "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOrgID",
-    "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:userid",
-    "s3:DataAccessPointArn", "s3:DataAccessPointAccount",
-  ].map((k) => k.toLowerCase()),
-);
-
-function list(value: string | readonly string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return typeof value === "string" ? [value] : [...value];
-}
-
-function hasWildcardPrincipal(statement: Statement): boolean {
-  if (statement.NotPrincipal !== undefined) return true; // "everyone except" is public
-  const principal = statement.Principal;
-  if (principal === undefined) return false;
-  if (principal === "*") return true;
-  return list(principal["AWS"]).some((p) => p === "*");
-}
-
-function isPinnedByCondition(statement: Statement): boolean {
-  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
-    if (operator.startsWith("ForAnyValue:") || operator.endsWith("IfExists")) continue;
-    for (const [key, value] of Object.entries(entries)) {
-      const values = Array.isArray(value) ? value : [value];
-      if (restrictingKeys.has(key.toLowerCase()) && values.every((v) => typeof v === "string" && !v.includes("*") && !v.includes("?"))) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-/** An Allow to everyone (a wildcard principal) that no condition pins to known callers, as S3 judges it. */
-export function isPublicStatement(statement: Statement): boolean {
-  return statement.Effect === "Allow" && hasWildcardPrincipal(statement) && !isPinnedByCondition(statement);
-}
-
 export interface CloudFrontGrant {
   readonly sid: string;
   readonly bucket: string;
@@ -108,7 +69,7 @@ export function cloudFrontReadStatement(grant: CloudFrontGrant): Statement {
 
 export interface DesiredPolicy {
   readonly policy: Policy;
-  /** Public statements that were dropped, for the Event that says so. */
+  /** Statements S3 considers public, dropped, for the Event that says so. Nothing else is ever dropped. */
   readonly removedPublic: readonly Statement[];
 }
 

@@ -3,12 +3,12 @@ import {
   cloudFrontReadStatement,
   desiredBucketPolicy,
   InvalidPolicyError,
-  isPublicStatement,
   parsePolicy,
   policiesEquivalent,
   policyWithoutStatement,
   type Statement,
 } from "../../../src/reconcile/bucket/policy-document.ts";
+import { isPublicStatement } from "../../../src/reconcile/bucket/public-policy.ts";
 
 const grant = { sid: "SecuredContentCloudFrontReadabc", bucket: "courses", distributionArn: "arn:aws:cloudfront::123456789012:distribution/E1" };
 const publicRead: Statement = { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::courses/*" };
@@ -42,6 +42,20 @@ describe("desiredBucketPolicy", () => {
     const { policy, removedPublic } = desiredBucketPolicy(current, grant);
     expect(policy.Statement).toEqual([adminAccess, cloudFrontReadStatement(grant)]);
     expect(removedPublic).toEqual([publicRead]);
+  });
+
+  it("keeps a statement limited to an office network by aws:SourceIp, which S3 does not consider public", () => {
+    const office: Statement = { ...publicRead, Sid: "OfficeRead", Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } };
+    const { policy, removedPublic } = desiredBucketPolicy({ Statement: [office, publicRead] }, grant);
+    expect(policy.Statement).toEqual([office, cloudFrontReadStatement(grant)]);
+    expect(removedPublic).toEqual([publicRead]);
+  });
+
+  it("removes a statement whose only condition is negated, which S3 would refuse under BlockPublicPolicy", () => {
+    const notOurVpce: Statement = { ...publicRead, Sid: "NotFromVpce", Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } } };
+    const { policy, removedPublic } = desiredBucketPolicy({ Statement: [adminAccess, notOurVpce] }, grant);
+    expect(policy.Statement).toEqual([adminAccess, cloudFrontReadStatement(grant)]);
+    expect(removedPublic).toEqual([notOurVpce]);
   });
 
   it("starts a policy when the bucket has none", () => {
