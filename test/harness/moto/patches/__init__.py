@@ -53,6 +53,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         cloudfront_set_order,
         lambda_code_location,
         lambda_edge_replication,
+        lambda_qualified_tags,
         s3_anonymous_access,
         s3_block_public_access,
         s3_object_acl_default,
@@ -78,6 +79,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         ("s3_block_public_access", s3_block_public_access.apply),
         ("s3_object_acl_default", s3_object_acl_default.apply),
         ("lambda_code_location", lambda_code_location.apply),
+        ("lambda_qualified_tags", lambda_qualified_tags.apply),
     ]
     unknown = options.disabled - {name for name, _ in patches}
     if unknown:
