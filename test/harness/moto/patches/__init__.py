@@ -56,6 +56,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         lambda_qualified_tags,
         s3_anonymous_access,
         s3_block_public_access,
+        s3_bucket_tagging_consistency,
         s3_object_acl_default,
         switches,
     )
@@ -78,6 +79,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         ("s3_anonymous_access", s3_anonymous_access.apply),
         ("s3_block_public_access", s3_block_public_access.apply),
         ("s3_object_acl_default", s3_object_acl_default.apply),
+        ("s3_bucket_tagging_consistency", lambda: s3_bucket_tagging_consistency.apply(options.bucket_tagging_stale_reads)),
         ("lambda_code_location", lambda_code_location.apply),
         ("lambda_qualified_tags", lambda_qualified_tags.apply),
     ]
