@@ -5,7 +5,7 @@ import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultRespons
 import { createKeyStore, type FetchLike, type JwksFetchOutcome } from "./keys.ts";
 import { denialResponse, forwardedRequest } from "./responses.ts";
 import { extractToken } from "./token-source.ts";
-import { createVerifier } from "./verifier.ts";
+import { createVerifier, type Verifier, type VerifyOutcome } from "./verifier.ts";
 
 export type ViewerRequestHandler = (
   event: CloudFrontRequestEvent,
@@ -85,6 +85,21 @@ function createDenier(log: (entry: LogEntry) => void) {
 }
 
 /**
+ * Verifies the token, then, while it is refused, the alternates (other app clients' cookies) in order: the first
+ * that passes is accepted. When none does, the first refusal is reported, unless a later token was valid
+ * but without a required group: then the viewer is signed in, and 403 says more than 401.
+ */
+async function verifyCandidates(verifier: Verifier, token: string, alternates: readonly string[]): Promise<VerifyOutcome> {
+  let outcome = await verifier.verify(token);
+  for (const alternate of alternates) {
+    if (outcome.ok) break;
+    const next = await verifier.verify(alternate);
+    if (next.ok || (next.reason === "not_in_group" && outcome.reason !== "not_in_group")) outcome = next;
+  }
+  return outcome;
+}
+
+/**
  * Builds the handler for one config. Keys are imported here, once (cold start); a key that does not import
  * throws, and the caller then serves `createUnavailableHandler` instead.
  */
@@ -113,7 +128,8 @@ export function createHandler(config: EdgeConfig, options: HandlerOptions = {}):
       const extracted = extractToken(request.headers, config);
       if (!extracted.ok) return denied(extracted.reason, { request });
       source = extracted.source;
-      const outcome = await verifier.verify(extracted.token);
+      const { token, alternates } = extracted;
+      const outcome = alternates === undefined ? await verifier.verify(token) : await verifyCandidates(verifier, token, alternates);
       if (!outcome.ok) return denied(outcome.reason, { request, source });
       return forwardedRequest(request);
     } catch (error) {

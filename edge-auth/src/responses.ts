@@ -1,6 +1,7 @@
 // The generated responses (Lambda@Edge shape) and the forwarded request.
 import type { DenialStatus } from "./errors.ts";
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from "./event.ts";
+import { withoutCognitoCookies } from "./token-source.ts";
 
 interface DenialTemplate {
   readonly description: string;
@@ -28,9 +29,19 @@ export function denialResponse(status: DenialStatus): CloudFrontResultResponse {
   return { status: String(status), statusDescription: template.description, headers, body: template.body, bodyEncoding: "text" };
 }
 
-/** The request as CloudFront should forward it: without the credentials (OAC signs the origin request). */
+/**
+ * The request as CloudFront should forward it: without the credentials. OAC signs the origin request, so the
+ * Authorization header goes, and so do the Cognito cookies (tokens, refresh token, LastAuthUser); other
+ * cookies stay, and the Cookie header goes when nothing is left.
+ */
 export function forwardedRequest(request: CloudFrontRequest): CloudFrontRequest {
   const headers: CloudFrontHeaders = { ...request.headers };
   delete headers.authorization;
+  const cookies = headers.cookie;
+  if (cookies !== undefined) {
+    const kept = withoutCognitoCookies(cookies);
+    if (kept.length > 0) headers.cookie = kept;
+    else delete headers.cookie;
+  }
   return { ...request, headers };
 }

@@ -99,7 +99,19 @@ const cases: Case[] = [
   { name: "Basic credentials", event: () => viewerRequest({ authorization: `Basic ${Buffer.from("alice:secret").toString("base64")}` }), status: "401", reason: "unsupported_scheme" },
   { name: "the token without a scheme", event: () => viewerRequest({ authorization: validIdToken() }), status: "401", reason: "unsupported_scheme" },
   { name: "two Authorization headers", event: () => viewerRequest({ authorization: [`Bearer ${validIdToken()}`, `Bearer ${validIdToken()}`] }), status: "401", reason: "ambiguous_token" },
+  // Cookie tossing: a page on a sibling subdomain can set cookies for the parent domain, so the browser sends a
+  // second cookie of the same name; whichever comes last must not decide.
+  { name: "a tossed LastAuthUser pointing at another user's token", event: () => viewerRequest({ cookie: `${lastAuthUser("alice")}; ${tokenCookie("alice", validIdToken())}; ${tokenCookie("mallory", validIdToken({ "cognito:groups": [], "cognito:username": "mallory" }))}; ${lastAuthUser("mallory")}` }), status: "401", reason: "duplicate_cookie" },
+  { name: "a tossed second token cookie for the signed-in user", event: () => viewerRequest({ cookie: `${tokenCookie("alice", validIdToken({ "cognito:groups": [] }))}; ${tokenCookie("alice", validIdToken())}` }), status: "401", reason: "duplicate_cookie" },
 ];
+
+function tokenCookie(user: string, token: string): string {
+  return `CognitoIdentityServiceProvider.${clientId}.${user}.idToken=${token}`;
+}
+
+function lastAuthUser(user: string): string {
+  return `CognitoIdentityServiceProvider.${clientId}.LastAuthUser=${user}`;
+}
 
 describe("the adversarial corpus", () => {
   let jwksUri = "";

@@ -7,9 +7,11 @@ import type { EdgeConfig } from "../../../edge-auth/src/config.ts";
 import {
   accessClaims,
   bearer,
+  clientId,
   fixedNowMs,
   idClaims,
   idTokenCookie,
+  otherClientId,
   signToken,
   testConfig,
   testKeys,
@@ -182,5 +184,62 @@ describe("failing closed", () => {
     const result = await handler(bearer(validIdToken()));
     expect(result).toMatchObject({ status: "500" });
     expect(logs[0]).toEqual({ level: "error", msg: "config unusable, denying every request", error: "config.json has invalid fields: issuer" });
+  });
+});
+
+describe("the Cognito cookies", () => {
+  it("are taken off the forwarded request; other cookies stay", async () => {
+    const { run } = makeHandler();
+    const cookie = `lang=en; ${idTokenCookie(validIdToken())}; CognitoIdentityServiceProvider.${clientId}.LastAuthUser=alice; theme=dark`;
+    const result = await run(viewerRequest({ cookie }));
+    expect(result.status).toBe("forwarded");
+    expect(result.forwardedHeaders?.cookie).toEqual([{ key: "cookie", value: "lang=en; theme=dark" }]);
+  });
+
+  it("are taken off with the Cookie header when nothing else is left, also for a bearer request", async () => {
+    const { run } = makeHandler();
+    const result = await run(viewerRequest({ authorization: `Bearer ${validIdToken()}`, cookie: idTokenCookie(validIdToken()) }));
+    expect(result.status).toBe("forwarded");
+    expect(result.forwardedHeaders).not.toHaveProperty("cookie");
+  });
+
+  it("deny a repeated LastAuthUser with duplicate_cookie rather than letting the last one win", async () => {
+    const { run, logs } = makeHandler();
+    const nonMember = signToken({ kid: testKeys().signing.kid, alg: "RS256" }, idClaims({ "cognito:groups": [], "cognito:username": "bob" }));
+    const cookie = `${idTokenCookie(validIdToken())}; ${idTokenCookie(nonMember, "bob")}; CognitoIdentityServiceProvider.${clientId}.LastAuthUser=bob; CognitoIdentityServiceProvider.${clientId}.LastAuthUser=alice`;
+    expect((await run(viewerRequest({ cookie }))).status).toBe("401");
+    expect(logs).toMatchObject([{ reason: "duplicate_cookie", status: 401 }]);
+  });
+
+  it("may hold the token in DQUOTEs", async () => {
+    const { run } = makeHandler();
+    expect((await run(viewerRequest({ cookie: `CognitoIdentityServiceProvider.${clientId}.alice.idToken="${validIdToken()}"` }))).status).toBe("forwarded");
+  });
+});
+
+describe("a user signed in to two configured app clients", () => {
+  const twoClients = testConfig({ clientIds: [clientId, otherClientId] });
+  const otherClientToken = (overrides: Record<string, unknown> = {}) => validIdToken({ aud: otherClientId, ...overrides });
+
+  it("is allowed: both clients' tokens carry the same sub", async () => {
+    const { run, logs } = makeHandler(twoClients);
+    const cookie = `${idTokenCookie(validIdToken())}; ${idTokenCookie(otherClientToken(), "alice", otherClientId)}`;
+    expect((await run(viewerRequest({ cookie }))).status).toBe("forwarded");
+    expect(logs).toEqual([]);
+  });
+
+  it("is allowed when the first client's session has expired and the other's is valid", async () => {
+    const { run } = makeHandler(twoClients);
+    const cookie = `${idTokenCookie(validIdToken({ exp: 1 }))}; ${idTokenCookie(otherClientToken(), "alice", otherClientId)}`;
+    expect((await run(viewerRequest({ cookie }))).status).toBe("forwarded");
+  });
+
+  it("gets 403 when the only valid token lacks the group, and the first refusal when none verifies", async () => {
+    const { run, logs } = makeHandler(twoClients);
+    const expiredThenOutsider = `${idTokenCookie(validIdToken({ exp: 1 }))}; ${idTokenCookie(otherClientToken({ "cognito:groups": [] }), "alice", otherClientId)}`;
+    expect((await run(viewerRequest({ cookie: expiredThenOutsider }))).status).toBe("403");
+    const bothBroken = `${idTokenCookie(validIdToken({ exp: 1 }))}; ${idTokenCookie(`${otherClientToken()}x`, "alice", otherClientId)}`;
+    expect((await run(viewerRequest({ cookie: bothBroken }))).status).toBe("401");
+    expect(logs).toMatchObject([{ reason: "not_in_group", source: "cookie" }, { reason: "expired", source: "cookie" }]);
   });
 });
