@@ -44,6 +44,10 @@ export const denialStatus = {
   issued_in_future: 401,
   /** `cognito:groups` is absent, not an array, or holds none of the required groups. */
   not_in_group: 403,
+  /** A CORS preflight from an origin that is not allowed (or with no, or several, Origin headers, or CORS not configured). */
+  origin_not_allowed: 403,
+  /** A CORS preflight from an allowed origin asking for a method other than GET or HEAD, or for another header. */
+  preflight_not_allowed: 403,
   /** The function could not load its config or hit an unexpected error: everything is denied. */
   internal_error: 500,
 } as const;

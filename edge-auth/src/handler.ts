@@ -1,9 +1,11 @@
-// The viewer-request handler: find the token, verify it, forward or deny. Fails closed; nothing escapes.
+// The viewer-request handler: answer a CORS preflight, or find the token, verify it, forward or deny. Fails
+// closed; nothing escapes.
 import type { EdgeConfig } from "./config.ts";
+import { createCors, isPreflight, type Cors } from "./cors.ts";
 import { denialStatus, type DenialReason } from "./errors.ts";
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "./event.ts";
 import { createKeyStore, type FetchLike, type JwksFetchOutcome } from "./keys.ts";
-import { denialResponse, forwardedRequest } from "./responses.ts";
+import { denialResponse, forwardedRequest, preflightResponse } from "./responses.ts";
 import { extractToken } from "./token-source.ts";
 import { createVerifier, type Verifier, type VerifyOutcome } from "./verifier.ts";
 
@@ -64,7 +66,11 @@ interface DenialContext {
   readonly error?: string | undefined;
 }
 
-function createDenier(log: (entry: LogEntry) => void) {
+function isPreflightDenial(reason: DenialReason): boolean {
+  return reason === "origin_not_allowed" || reason === "preflight_not_allowed";
+}
+
+function createDenier(log: (entry: LogEntry) => void, cors?: Cors) {
   return (reason: DenialReason, context: DenialContext): CloudFrontResultResponse => {
     const status = denialStatus[reason];
     const { request, source, error } = context;
@@ -80,7 +86,11 @@ function createDenier(log: (entry: LogEntry) => void) {
       ...(uri === undefined ? {} : { uri }),
       ...(error === undefined ? {} : { error }),
     });
-    return denialResponse(status);
+    if (cors === undefined) return denialResponse(status);
+    // A refused preflight carries no CORS headers: the browser then refuses the request it was asking about.
+    if (isPreflightDenial(reason)) return denialResponse(status, { headers: cors.varyHeaders(), challenge: false });
+    const headers = request === undefined ? cors.varyHeaders() : cors.responseHeaders(request.headers);
+    return denialResponse(status, { headers });
   };
 }
 
@@ -117,7 +127,8 @@ export function createHandler(config: EdgeConfig, options: HandlerOptions = {}):
     },
   });
   const verifier = createVerifier(config, keys, now);
-  const denied = createDenier(log);
+  const cors = createCors(config.cors);
+  const denied = createDenier(log, cors);
 
   return async (event) => {
     let request: CloudFrontRequest | undefined;
@@ -125,6 +136,11 @@ export function createHandler(config: EdgeConfig, options: HandlerOptions = {}):
     try {
       request = event.Records[0]?.cf.request;
       if (request === undefined) return denied("internal_error", { error: "no request in event" });
+      if (isPreflight(request)) {
+        // Answered here, never forwarded; a token on a preflight is not looked at (browsers never send one).
+        const preflight = cors.preflight(request.headers);
+        return preflight.ok ? preflightResponse(preflight.headers) : denied(preflight.reason, { request });
+      }
       const extracted = extractToken(request.headers, config);
       if (!extracted.ok) return denied(extracted.reason, { request });
       source = extracted.source;

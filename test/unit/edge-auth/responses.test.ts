@@ -1,15 +1,17 @@
 // The generated responses must have Lambda@Edge's exact shape, and the forwarded request loses its credentials.
 import { describe, expect, it } from "vitest";
-import { denialResponse, forwardedRequest } from "../../../edge-auth/src/responses.ts";
+import { denialResponse, forwardedRequest, preflightResponse } from "../../../edge-auth/src/responses.ts";
 import { clientId, otherClientId, viewerRequest } from "./fixtures.ts";
 
+const noStore = [{ key: "Cache-Control", value: "private, no-store" }];
+
 describe("denialResponse", () => {
-  it("answers 401 with a string status, an RFC 6750 challenge and no-store", () => {
+  it("answers 401 with a string status, an RFC 6750 challenge and private, no-store", () => {
     expect(denialResponse(401)).toEqual({
       status: "401",
       statusDescription: "Unauthorized",
       headers: {
-        "cache-control": [{ key: "Cache-Control", value: "no-store" }],
+        "cache-control": noStore,
         "content-type": [{ key: "Content-Type", value: "text/plain; charset=utf-8" }],
         "www-authenticate": [{ key: "WWW-Authenticate", value: 'Bearer error="invalid_token"' }],
       },
@@ -18,20 +20,35 @@ describe("denialResponse", () => {
     });
   });
 
-  it("answers 403 with insufficient_scope and no-store", () => {
+  it("answers 403 with insufficient_scope and private, no-store", () => {
     const response = denialResponse(403);
     expect(response.status).toBe("403");
-    expect(response.headers["cache-control"]).toEqual([{ key: "Cache-Control", value: "no-store" }]);
+    expect(response.headers["cache-control"]).toEqual(noStore);
     expect(response.headers["www-authenticate"]).toEqual([{ key: "WWW-Authenticate", value: 'Bearer error="insufficient_scope"' }]);
+  });
+
+  it("adds the headers it is given, and leaves the challenge out when asked to", () => {
+    const vary = { vary: [{ key: "Vary", value: "Origin" }] };
+    const response = denialResponse(403, { headers: vary, challenge: false });
+    expect(response.headers).toEqual({ "cache-control": noStore, "content-type": [{ key: "Content-Type", value: "text/plain; charset=utf-8" }], ...vary });
   });
 
   it("keeps header names lowercase, bodies short, and gives a fresh object each time", () => {
     for (const status of [401, 403, 500] as const) {
       const response = denialResponse(status);
       expect(Object.keys(response.headers).every((name) => name === name.toLowerCase())).toBe(true);
-      expect(response.body.length).toBeLessThan(64);
+      expect(response.body?.length).toBeLessThan(64);
       expect(denialResponse(status)).not.toBe(response);
     }
+  });
+});
+
+describe("preflightResponse", () => {
+  it("answers 204 with no body, private, no-store and the CORS headers", () => {
+    const cors = { "access-control-allow-origin": [{ key: "Access-Control-Allow-Origin", value: "https://app.example.com" }] };
+    const response = preflightResponse(cors);
+    expect(response).toEqual({ status: "204", statusDescription: "No Content", headers: { "cache-control": noStore, ...cors } });
+    expect(response).not.toHaveProperty("body");
   });
 });
 
