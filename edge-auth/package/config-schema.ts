@@ -4,9 +4,13 @@ import type { EdgeConfig } from "../src/config.ts";
 import { importRsaJwk } from "../src/keys.ts";
 import {
   defaultClockToleranceSeconds,
+  defaultCorsMaxAgeSeconds,
   maxClientIdLength,
   maxClientIds,
   maxClockToleranceSeconds,
+  maxCorsMaxAgeSeconds,
+  maxCorsOriginLength,
+  maxCorsOrigins,
   maxGroupNameLength,
   maxJwksKeys,
   maxRequiredGroups,
@@ -41,6 +45,40 @@ const issuerUrl = z
   .refine((url) => !url.endsWith("/"), "must not end with a slash")
   .refine((url) => !/[?#]/.test(url), "must not have a query or fragment");
 
+// A serialized origin, as a browser sends it in the Origin header: lowercase scheme and host, no default port, no
+// path. https for any DNS name (IDNs in punycode) or [::1]; plain http only for the loopback hosts. The API's CEL
+// rules (src/api/rules.ts) say the same in several rules with their own messages; a unit test keeps them agreeing.
+const dnsHost = String.raw`(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?`;
+const port = String.raw`(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?`;
+const httpsOrigin = new RegExp(String.raw`^https://(?:${dnsHost}|\[::1\])${port}$`);
+const httpOrigin = new RegExp(String.raw`^http://(?:localhost|127\.0\.0\.1|\[::1\])${port}$`);
+
+/** Whether a string is an origin the function may list: what browsers send, so a byte comparison is exact. */
+export function isAllowableOrigin(origin: string): boolean {
+  if (origin.length > maxCorsOriginLength) return false;
+  const defaultPort = (origin.startsWith("https://") && origin.endsWith(":443")) || (origin.startsWith("http://") && origin.endsWith(":80"));
+  if (defaultPort) return false;
+  return httpsOrigin.test(origin) || httpOrigin.test(origin);
+}
+
+const corsSchema = z.strictObject({
+  allowedOrigins: z
+    .array(
+      z
+        .string()
+        .refine(
+          isAllowableOrigin,
+          "must be an origin as browsers send it: https://<lowercase host>[:port] without a default port, path or wildcard " +
+            "(http:// only for localhost, 127.0.0.1 or [::1])",
+        ),
+    )
+    .min(1)
+    .max(maxCorsOrigins)
+    .refine(unique, "must not repeat"),
+  allowCredentials: z.boolean().default(false),
+  maxAgeSeconds: z.number().int().min(0).max(maxCorsMaxAgeSeconds).default(defaultCorsMaxAgeSeconds),
+});
+
 export const edgeConfigSchema = z.strictObject({
   issuer: issuerUrl,
   // Cognito client ids match [\w+]+; in particular they have no dots, which the cookie names rely on.
@@ -65,6 +103,7 @@ export const edgeConfigSchema = z.strictObject({
   }),
   jwksUri: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   clockToleranceSeconds: z.number().int().min(0).max(maxClockToleranceSeconds).default(defaultClockToleranceSeconds),
+  cors: corsSchema.optional(),
 });
 
 /** What the operator writes (defaults may be left out). */

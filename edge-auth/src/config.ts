@@ -1,4 +1,5 @@
 // The shape of config.json as the function sees it, with a small hand-written check (zod stays out of the bundle).
+import { maxCorsMaxAgeSeconds, maxCorsOrigins } from "./limits.ts";
 
 export type TokenUse = "id" | "access";
 export type TokenSource = "authorizationHeader" | "cookie";
@@ -16,6 +17,16 @@ export interface RsaJwk {
   readonly use?: "sig" | undefined;
 }
 
+/**
+ * Which browser origins may read the function's answers cross-origin. The packager checks each origin's spelling
+ * (an exact, serialized origin); the function compares the Origin header with them byte for byte.
+ */
+export interface CorsConfig {
+  readonly allowedOrigins: readonly string[];
+  readonly allowCredentials: boolean;
+  readonly maxAgeSeconds: number;
+}
+
 /** config.json, baked beside the bundle by the packager. The packager validates it with zod (package/config-schema.ts). */
 export interface EdgeConfig {
   readonly issuer: string;
@@ -26,6 +37,8 @@ export interface EdgeConfig {
   readonly jwks: { readonly keys: readonly RsaJwk[] };
   readonly jwksUri?: string | undefined;
   readonly clockToleranceSeconds: number;
+  /** Absent: no CORS headers, and every preflight is refused. */
+  readonly cors?: CorsConfig | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -52,6 +65,22 @@ function isTolerance(value: unknown): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= 0;
 }
 
+function isWholeNumberUpTo(value: unknown, max: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max;
+}
+
+function isCors(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (!isRecord(value)) return false;
+  const { allowedOrigins, allowCredentials, maxAgeSeconds } = value;
+  return (
+    isStringList(allowedOrigins) &&
+    allowedOrigins.length <= maxCorsOrigins &&
+    typeof allowCredentials === "boolean" &&
+    isWholeNumberUpTo(maxAgeSeconds, maxCorsMaxAgeSeconds)
+  );
+}
+
 // One predicate per field of config.json.
 const fieldChecks: Record<keyof EdgeConfig, (value: unknown) => boolean> = {
   issuer: (value) => typeof value === "string" && value !== "",
@@ -62,6 +91,7 @@ const fieldChecks: Record<keyof EdgeConfig, (value: unknown) => boolean> = {
   jwks: isJwks,
   jwksUri: (value) => value === undefined || typeof value === "string",
   clockToleranceSeconds: isTolerance,
+  cors: isCors,
 };
 
 /**

@@ -6,8 +6,10 @@ export const denialStatus = {
   no_token: 401,
   /** The Authorization header uses another scheme than Bearer (e.g. Basic). */
   unsupported_scheme: 401,
-  /** More than one candidate token and no way to pick one (two Authorization headers, several token cookies). */
+  /** More than one candidate token and no way to pick one (two Authorization headers, several users' token cookies for one client and no LastAuthUser). */
   ambiguous_token: 401,
+  /** The same token cookie, or LastAuthUser, appears twice for one app client: which one counts is not guessed. */
+  duplicate_cookie: 401,
   /** Longer than 8 KB: rejected before any parsing. */
   token_too_large: 401,
   /** Not three canonical base64url segments, or a header/payload that is not a JSON object in UTF-8. */
@@ -42,6 +44,10 @@ export const denialStatus = {
   issued_in_future: 401,
   /** `cognito:groups` is absent, not an array, or holds none of the required groups. */
   not_in_group: 403,
+  /** A CORS preflight from an origin that is not allowed (or with no, or several, Origin headers, or CORS not configured). */
+  origin_not_allowed: 403,
+  /** A CORS preflight from an allowed origin asking for a method other than GET or HEAD, or for another header. */
+  preflight_not_allowed: 403,
   /** The function could not load its config or hit an unexpected error: everything is denied. */
   internal_error: 500,
 } as const;

@@ -21,11 +21,19 @@ export interface CloudFrontRequestEvent {
   readonly Records: readonly { readonly cf: { readonly request: CloudFrontRequest; readonly config?: unknown } }[];
 }
 
-/** A response generated at the edge instead of forwarding the request. */
+/** Headers the function builds for a generated response, in CloudFront's shape. */
+export type ResponseHeaders = Record<string, { key: string; value: string }[]>;
+
+/** Sets one header under its lowercase name, with `key` keeping the usual spelling. */
+export function setHeader(headers: ResponseHeaders, key: string, value: string): void {
+  headers[key.toLowerCase()] = [{ key, value }];
+}
+
+/** A response generated at the edge instead of forwarding the request. A 204 has no body. */
 export interface CloudFrontResultResponse {
   readonly status: string;
   readonly statusDescription: string;
   readonly headers: CloudFrontHeaders;
-  readonly body: string;
-  readonly bodyEncoding: "text";
+  readonly body?: string;
+  readonly bodyEncoding?: "text";
 }

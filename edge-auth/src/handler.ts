@@ -1,11 +1,13 @@
-// The viewer-request handler: find the token, verify it, forward or deny. Fails closed; nothing escapes.
+// The viewer-request handler: answer a CORS preflight, or find the token, verify it, forward or deny. Fails
+// closed; nothing escapes.
 import type { EdgeConfig } from "./config.ts";
+import { createCors, isPreflight, type Cors } from "./cors.ts";
 import { denialStatus, type DenialReason } from "./errors.ts";
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "./event.ts";
 import { createKeyStore, type FetchLike, type JwksFetchOutcome } from "./keys.ts";
-import { denialResponse, forwardedRequest } from "./responses.ts";
+import { denialResponse, forwardedRequest, preflightResponse } from "./responses.ts";
 import { extractToken } from "./token-source.ts";
-import { createVerifier } from "./verifier.ts";
+import { createVerifier, type Verifier, type VerifyOutcome } from "./verifier.ts";
 
 export type ViewerRequestHandler = (
   event: CloudFrontRequestEvent,
@@ -64,7 +66,11 @@ interface DenialContext {
   readonly error?: string | undefined;
 }
 
-function createDenier(log: (entry: LogEntry) => void) {
+function isPreflightDenial(reason: DenialReason): boolean {
+  return reason === "origin_not_allowed" || reason === "preflight_not_allowed";
+}
+
+function createDenier(log: (entry: LogEntry) => void, cors?: Cors) {
   return (reason: DenialReason, context: DenialContext): CloudFrontResultResponse => {
     const status = denialStatus[reason];
     const { request, source, error } = context;
@@ -80,8 +86,27 @@ function createDenier(log: (entry: LogEntry) => void) {
       ...(uri === undefined ? {} : { uri }),
       ...(error === undefined ? {} : { error }),
     });
-    return denialResponse(status);
+    if (cors === undefined) return denialResponse(status);
+    // A refused preflight carries no CORS headers: the browser then refuses the request it was asking about.
+    if (isPreflightDenial(reason)) return denialResponse(status, { headers: cors.varyHeaders(), challenge: false });
+    const headers = request === undefined ? cors.varyHeaders() : cors.responseHeaders(request.headers);
+    return denialResponse(status, { headers });
   };
+}
+
+/**
+ * Verifies the token, then, while it is refused, the alternates (other app clients' cookies) in order: the first
+ * that passes is accepted. When none does, the first refusal is reported, unless a later token was valid
+ * but without a required group: then the viewer is signed in, and 403 says more than 401.
+ */
+async function verifyCandidates(verifier: Verifier, token: string, alternates: readonly string[]): Promise<VerifyOutcome> {
+  let outcome = await verifier.verify(token);
+  for (const alternate of alternates) {
+    if (outcome.ok) break;
+    const next = await verifier.verify(alternate);
+    if (next.ok || (next.reason === "not_in_group" && outcome.reason !== "not_in_group")) outcome = next;
+  }
+  return outcome;
 }
 
 /**
@@ -102,7 +127,8 @@ export function createHandler(config: EdgeConfig, options: HandlerOptions = {}):
     },
   });
   const verifier = createVerifier(config, keys, now);
-  const denied = createDenier(log);
+  const cors = createCors(config.cors);
+  const denied = createDenier(log, cors);
 
   return async (event) => {
     let request: CloudFrontRequest | undefined;
@@ -110,10 +136,16 @@ export function createHandler(config: EdgeConfig, options: HandlerOptions = {}):
     try {
       request = event.Records[0]?.cf.request;
       if (request === undefined) return denied("internal_error", { error: "no request in event" });
+      if (isPreflight(request)) {
+        // Answered here, never forwarded; a token on a preflight is not looked at (browsers never send one).
+        const preflight = cors.preflight(request.headers);
+        return preflight.ok ? preflightResponse(preflight.headers) : denied(preflight.reason, { request });
+      }
       const extracted = extractToken(request.headers, config);
       if (!extracted.ok) return denied(extracted.reason, { request });
       source = extracted.source;
-      const outcome = await verifier.verify(extracted.token);
+      const { token, alternates } = extracted;
+      const outcome = alternates === undefined ? await verifier.verify(token) : await verifyCandidates(verifier, token, alternates);
       if (!outcome.ok) return denied(outcome.reason, { request, source });
       return forwardedRequest(request);
     } catch (error) {

@@ -19,3 +19,10 @@ export const maxRequiredGroups = 32;
 /** Cognito's own limits: app client ids and group names are at most 128 characters. */
 export const maxClientIdLength = 128;
 export const maxGroupNameLength = 128;
+/** Browser origins a resource may let read its responses cross-origin (spec.cors.allowedOrigins). */
+export const maxCorsOrigins = 20;
+/** The longest origin: "https://" + a 253-character host + ":65535". */
+export const maxCorsOriginLength = 267;
+/** How long a browser may cache a preflight answer (Access-Control-Max-Age). Chromium caps it at 7,200 s. */
+export const defaultCorsMaxAgeSeconds = 600;
+export const maxCorsMaxAgeSeconds = 86_400;

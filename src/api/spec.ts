@@ -1,12 +1,23 @@
 // The desired state of a SecuredContentBucket: which bucket, who may read it, and how CloudFront serves it.
 import { z } from "zod";
-import { maxClientIdLength, maxClientIds, maxGroupNameLength, maxRequiredGroups } from "../../edge-auth/src/limits.ts";
+import {
+  defaultCorsMaxAgeSeconds,
+  maxClientIdLength,
+  maxClientIds,
+  maxCorsMaxAgeSeconds,
+  maxCorsOriginLength,
+  maxCorsOrigins,
+  maxGroupNameLength,
+  maxRequiredGroups,
+} from "../../edge-auth/src/limits.ts";
 import { withRules } from "./cel-rule.ts";
 import {
   acmCertificateArnRule,
   aliasRule,
   aliasesNeedCertificateRule,
+  allowedOriginRules,
   atLeastOneClientIdRule,
+  atLeastOneOriginRule,
   atLeastOneGroupRule,
   atLeastOneTokenSourceRule,
   bucketNameRules,
@@ -71,6 +82,32 @@ export const authSchema = z
   })
   .describe("Who may read the content: signed-in users of a Cognito user pool, through given app clients, in given groups.");
 
+export const corsSchema = z
+  .object({
+    allowedOrigins: withRules(setOf(withRules(z.string().max(maxCorsOriginLength), allowedOriginRules), maxCorsOrigins), [atLeastOneOriginRule]).describe(
+      "Web app origins whose scripts may read the content cross-origin, each exactly as the browser sends it in the " +
+        "Origin header: https://<host>[:port], lowercase, with no path, trailing slash, default port or wildcard. " +
+        "http:// is accepted only for localhost, 127.0.0.1 and [::1], for local development.",
+    ),
+    allowCredentials: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Whether those origins may send cookies: set it when the app reads with fetch credentials: include or a " +
+          "use-credentials media element. Defaults to false.",
+      ),
+    maxAgeSeconds: z
+      .int()
+      .min(0)
+      .max(maxCorsMaxAgeSeconds)
+      .default(defaultCorsMaxAgeSeconds)
+      .describe(`Seconds a browser may reuse a preflight's answer (Access-Control-Max-Age). Defaults to ${defaultCorsMaxAgeSeconds}; Chromium caps it at 7200.`),
+  })
+  .describe(
+    "Cross-origin reads from web apps on other origins. The edge function answers their CORS preflights itself and " +
+      "lets them read its 401 and 403. Omit to allow no cross-origin reads (every preflight is refused).",
+  );
+
 export const loggingSchema = z
   .object({
     bucket: bucketName.describe("Name of the S3 bucket that receives CloudFront standard logs. It must have ACLs enabled."),
@@ -121,6 +158,7 @@ export const securedContentBucketSpecSchema = z
     bucket: bucketSchema,
     auth: authSchema,
     distribution: distributionSchema,
+    cors: corsSchema.exactOptional(),
     export: exportSchema.exactOptional(),
     deletionPolicy: z
       .enum(deletionPolicies)
@@ -136,3 +174,4 @@ export type SecuredContentBucketSpec = z.output<typeof securedContentBucketSpecS
 export type SecuredContentBucketSpecInput = z.input<typeof securedContentBucketSpecSchema>;
 export type TokenUse = (typeof tokenUses)[number];
 export type TokenSource = (typeof tokenSources)[number];
+export type CorsSpec = z.output<typeof corsSchema>;

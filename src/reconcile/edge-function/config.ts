@@ -5,7 +5,6 @@ import { defaultClockToleranceSeconds } from "../../../edge-auth/src/limits.ts";
 import type { SecuredContentBucket } from "../../api/index.ts";
 import { type BakedJwks, userPoolRegion } from "./jwks.ts";
 
-
 /** The `iss` of the pool's tokens, in the form AWS issues them (independent of where the JWKS is fetched). */
 export function cognitoIssuer(userPoolId: string): string {
   return `https://cognito-idp.${userPoolRegion(userPoolId)}.amazonaws.com/${userPoolId}`;
@@ -23,7 +22,7 @@ const canonicalTokenSources = ["authorizationHeader", "cookie"] as const;
  * and keys do not make a valid config (the API's own validation should make that impossible).
  */
 export function desiredEdgeConfig(resource: SecuredContentBucket, jwks: BakedJwks, jwksUri: string): ValidatedEdgeConfig {
-  const { auth } = resource.spec;
+  const { auth, cors } = resource.spec;
   return parseEdgeConfig({
     issuer: cognitoIssuer(auth.userPoolId),
     clientIds: sorted(auth.clientIds, (id) => id),
@@ -33,5 +32,15 @@ export function desiredEdgeConfig(resource: SecuredContentBucket, jwks: BakedJwk
     jwks: { keys: sorted(jwks.keys, (key) => key.kid).map((key) => ({ ...key })) },
     jwksUri,
     clockToleranceSeconds: defaultClockToleranceSeconds,
+    // Left out when the spec has none, so such resources keep the config (and the package) they had before.
+    ...(cors === undefined
+      ? {}
+      : {
+          cors: {
+            allowedOrigins: sorted(cors.allowedOrigins, (origin) => origin),
+            allowCredentials: cors.allowCredentials,
+            maxAgeSeconds: cors.maxAgeSeconds,
+          },
+        }),
   });
 }

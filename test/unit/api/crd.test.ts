@@ -69,6 +69,12 @@ describe("the SecuredContentBucket CRD", () => {
     expect(rules.filter((entry) => entry.path === "spec.bucket.name")).toHaveLength(8);
   });
 
+  it("checks spec.cors.allowedOrigins at admission: not empty, and seven rules on each origin", () => {
+    const rules = validations(securedContentBucketOpenApiSchema());
+    expect(rules).toContainEqual({ path: "spec.cors.allowedOrigins", rule: "size(self) >= 1" });
+    expect(rules.filter((entry) => entry.path === "spec.cors.allowedOrigins[*]")).toHaveLength(7);
+  });
+
   it("exports the condition types the controller and GitOps tools rely on", () => {
     expect(Object.values(conditionTypes)).toEqual(expect.arrayContaining(["Ready", "Reconciling", "Stalled"]));
   });

@@ -52,6 +52,29 @@ describe("parseSecuredContentBucket", () => {
     expect(result.ok && result.value.spec).toMatchObject(spec);
   });
 
+  it("leaves cors out unless given, and fills in its defaults when it is", () => {
+    const without = parseSecuredContentBucket(withSpec(minimalSpec()));
+    expect(without.ok && without.value.spec.cors).toBeUndefined();
+    const origins = ["https://app.example.com", "https://courses.example.com:8443", "http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]", "https://[::1]:8443"];
+    const result = parseSecuredContentBucket(withSpec({ ...minimalSpec(), cors: { allowedOrigins: origins } }));
+    expect(result.ok && result.value.spec.cors).toEqual({ allowedOrigins: origins, allowCredentials: false, maxAgeSeconds: 600 });
+  });
+
+  it.each([
+    ["21 origins", { allowedOrigins: Array.from({ length: 21 }, (_, i) => `https://app${i}.example.com`) }, "spec.cors.allowedOrigins"],
+    ["a repeated origin", { allowedOrigins: ["https://app.example.com", "https://app.example.com"] }, "spec.cors.allowedOrigins"],
+    ["an origin over 267 characters", { allowedOrigins: [`https://${["a", "b", "c", "d"].map((label) => label.repeat(63)).join(".")}.example.com`] }, "spec.cors.allowedOrigins[0]"],
+    ["a max age over a day", { allowedOrigins: ["https://app.example.com"], maxAgeSeconds: 86_401 }, "spec.cors.maxAgeSeconds"],
+    ["a negative max age", { allowedOrigins: ["https://app.example.com"], maxAgeSeconds: -1 }, "spec.cors.maxAgeSeconds"],
+    ["a fractional max age", { allowedOrigins: ["https://app.example.com"], maxAgeSeconds: 1.5 }, "spec.cors.maxAgeSeconds"],
+    ["no allowedOrigins", {}, "spec.cors.allowedOrigins"],
+  ])("rejects cors with %s", (_what, cors, path) => {
+    const result = parseSecuredContentBucket(withSpec({ ...minimalSpec(), cors }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.issues.map((issue) => issue.path)).toContain(path);
+  });
+
   it("accepts a status in the shape the operator writes", () => {
     const status = {
       observedGeneration: 1,

@@ -82,6 +82,38 @@ const bucketNameCases: readonly [string, string, string][] = [
   ["the --table-s3 suffix", "courses--table-s3", messages.suffix],
 ];
 
+function withOrigins(...allowedOrigins: string[]) {
+  return (spec: Record<string, unknown>) => ({ ...spec, cors: { allowedOrigins } });
+}
+
+const originMessages = {
+  scheme: "must start with https:// (http:// only for localhost, 127.0.0.1 or [::1])",
+  path: "must be only a scheme, a host and an optional port: no path, trailing slash, query or fragment",
+  wildcard: "must not contain a wildcard: list every origin exactly",
+  http: "may use http:// only for localhost, 127.0.0.1 or [::1]; every other origin must use https://",
+  defaultPort: "must leave out the default port (:443 for https, :80 for http), as browsers do",
+  host: "must be spelled as browsers send the Origin header: a lowercase host name (punycode for international names) or [::1]",
+  port: "must have a port from 1 to 65535, without leading zeros, if it has one",
+};
+
+const originCases: readonly [string, string, string][] = [
+  ["no scheme", "app.example.com", originMessages.scheme],
+  ["another scheme", "ftp://app.example.com", originMessages.scheme],
+  ["a path", "https://app.example.com/courses", originMessages.path],
+  ["a trailing slash", "https://app.example.com/", originMessages.path],
+  ["a query", "https://app.example.com?from=mail", originMessages.path],
+  ["a wildcard", "https://*.example.com", originMessages.wildcard],
+  ["plain http to a public host", "http://app.example.com", originMessages.http],
+  ["plain http to another loopback address", "http://127.0.0.2:8080", originMessages.http],
+  ["the default https port", "https://app.example.com:443", originMessages.defaultPort],
+  ["the default http port", "http://localhost:80", originMessages.defaultPort],
+  ["capitals", "https://App.Example.com", originMessages.host],
+  ["a unicode host", "https://bücher.example", originMessages.host],
+  ["an IPv6 address other than [::1]", "https://[2001:db8::1]", originMessages.host],
+  ["a port over 65535", "https://app.example.com:65536", originMessages.port],
+  ["port 0", "https://app.example.com:0", originMessages.port],
+];
+
 export const invalidSpecCases: readonly InvalidSpecCase[] = [
   ...bucketNameCases.map(([what, name, message]) => ({
     name: `a bucket name with ${what} (${name})`,
@@ -168,6 +200,18 @@ export const invalidSpecCases: readonly InvalidSpecCase[] = [
     path: "spec.distribution.logging.bucket",
     message: messages.periods,
   },
+  {
+    name: "a cors section without origins",
+    spec: withOrigins(),
+    path: "spec.cors.allowedOrigins",
+    message: "must list at least one origin",
+  },
+  ...originCases.map(([what, origin, message]) => ({
+    name: `an allowed origin with ${what} (${origin})`,
+    spec: withOrigins("https://app.example.com", origin),
+    path: "spec.cors.allowedOrigins[1]",
+    message,
+  })),
   {
     name: "a ConfigMap name with uppercase letters",
     spec: (spec) => ({ ...spec, export: { configMapName: "Courses-Content" } }),

@@ -7,14 +7,18 @@ import { createHandler, type LogEntry } from "../../../edge-auth/src/handler.ts"
 import type { DenialReason } from "../../../edge-auth/src/errors.ts";
 import {
   accessClaims,
+  appOrigin,
   base64url,
   bearer,
   clientId,
+  corsConfig,
   fixedNowMs,
   fixedNowSeconds as now,
   idClaims,
   issuer,
   otherClientId,
+  otherOrigin,
+  preflight,
   requiredGroup,
   signRaw,
   signToken,
@@ -99,6 +103,39 @@ const cases: Case[] = [
   { name: "Basic credentials", event: () => viewerRequest({ authorization: `Basic ${Buffer.from("alice:secret").toString("base64")}` }), status: "401", reason: "unsupported_scheme" },
   { name: "the token without a scheme", event: () => viewerRequest({ authorization: validIdToken() }), status: "401", reason: "unsupported_scheme" },
   { name: "two Authorization headers", event: () => viewerRequest({ authorization: [`Bearer ${validIdToken()}`, `Bearer ${validIdToken()}`] }), status: "401", reason: "ambiguous_token" },
+  // Cookie tossing: a page on a sibling subdomain can set cookies for the parent domain, so the browser sends a
+  // second cookie of the same name; whichever comes last must not decide.
+  { name: "a tossed LastAuthUser pointing at another user's token", event: () => viewerRequest({ cookie: `${lastAuthUser("alice")}; ${tokenCookie("alice", validIdToken())}; ${tokenCookie("mallory", validIdToken({ "cognito:groups": [], "cognito:username": "mallory" }))}; ${lastAuthUser("mallory")}` }), status: "401", reason: "duplicate_cookie" },
+  { name: "a tossed second token cookie for the signed-in user", event: () => viewerRequest({ cookie: `${tokenCookie("alice", validIdToken({ "cognito:groups": [] }))}; ${tokenCookie("alice", validIdToken())}` }), status: "401", reason: "duplicate_cookie" },
+];
+
+function tokenCookie(user: string, token: string): string {
+  return `CognitoIdentityServiceProvider.${clientId}.${user}.idToken=${token}`;
+}
+
+function lastAuthUser(user: string): string {
+  return `CognitoIdentityServiceProvider.${clientId}.LastAuthUser=${user}`;
+}
+
+// Preflights are answered at the edge and never forwarded: each of these is refused with 403 and no CORS header,
+// even with the member's valid token attached.
+const memberCredentials = () => ({ authorization: `Bearer ${validIdToken()}`, cookie: tokenCookie("alice", validIdToken()) });
+const preflightCases: readonly { readonly name: string; readonly event: () => CloudFrontRequestEvent; readonly reason: DenialReason }[] = [
+  { name: "another origin carrying the member's token", event: () => preflight({ ...memberCredentials(), origin: otherOrigin }), reason: "origin_not_allowed" },
+  { name: "an origin ending like the allowed one", event: () => preflight({ origin: "https://evilapp.example.com" }), reason: "origin_not_allowed" },
+  { name: "the allowed origin as a prefix of another host", event: () => preflight({ origin: `${appOrigin}.evil.example.net` }), reason: "origin_not_allowed" },
+  { name: "the allowed origin over plain http", event: () => preflight({ origin: appOrigin.replace("https://", "http://") }), reason: "origin_not_allowed" },
+  { name: "the allowed origin in capitals", event: () => preflight({ origin: appOrigin.toUpperCase() }), reason: "origin_not_allowed" },
+  { name: "the allowed origin with a trailing slash", event: () => preflight({ origin: `${appOrigin}/` }), reason: "origin_not_allowed" },
+  { name: "the allowed origin with a path", event: () => preflight({ origin: `${appOrigin}/app` }), reason: "origin_not_allowed" },
+  { name: "the opaque origin null (sandboxed iframe, file:)", event: () => preflight({ origin: "null" }), reason: "origin_not_allowed" },
+  { name: "a wildcard origin", event: () => preflight({ origin: "*" }), reason: "origin_not_allowed" },
+  { name: "an allowed and a foreign Origin header", event: () => preflight({ origin: [otherOrigin, appOrigin] }), reason: "origin_not_allowed" },
+  { name: "an Origin header with a NUL after the allowed origin", event: () => preflight({ origin: `${appOrigin}\u0000` }), reason: "origin_not_allowed" },
+  { name: "a PUT from the allowed origin with the member's token", event: () => preflight({ ...memberCredentials(), "access-control-request-method": "PUT" }), reason: "preflight_not_allowed" },
+  { name: "a DELETE from the allowed origin", event: () => preflight({ "access-control-request-method": "DELETE" }), reason: "preflight_not_allowed" },
+  { name: "a custom request header", event: () => preflight({ "access-control-request-headers": "authorization, x-amz-security-token" }), reason: "preflight_not_allowed" },
+  { name: "a cookie request header", event: () => preflight({ "access-control-request-headers": "cookie" }), reason: "preflight_not_allowed" },
 ];
 
 describe("the adversarial corpus", () => {
@@ -135,6 +172,29 @@ describe("the adversarial corpus", () => {
     expect(results.every((result) => "status" in result && result.status === "401")).toBe(true);
     expect(logs.filter((entry) => entry.msg === "jwks fallback fetch")).toEqual([{ level: "warn", msg: "jwks fallback fetch", outcome: "network_error" }]);
     expect(logs.filter((entry) => "reason" in entry && entry.reason === "unknown_kid")).toHaveLength(20);
+  });
+
+  it.each(preflightCases)("refuses a preflight from $name with 403 ($reason), no CORS header, nothing forwarded or fetched", async ({ event, reason }) => {
+    const logs: LogEntry[] = [];
+    const fetched: string[] = [];
+    const handler = createHandler(corsConfig({ allowCredentials: true }), {
+      now: () => fixedNowMs,
+      log: (entry) => logs.push(entry),
+      fetch: (url) => {
+        fetched.push(url);
+        return Promise.reject(new Error("refused"));
+      },
+    });
+    const result = await handler(event());
+    expect(result).toMatchObject({ status: "403" });
+    expect(Object.keys("headers" in result ? result.headers : {}).filter((name) => name.startsWith("access-control-"))).toEqual([]);
+    expect(logs).toMatchObject([{ msg: "request denied", reason }]);
+    expect(fetched).toEqual([]);
+  });
+
+  it("answers a preflight from the allowed origin with 204 even with the member's token, and never forwards it", async () => {
+    const handler = createHandler(corsConfig(), { now: () => fixedNowMs, log: () => undefined });
+    expect(await handler(preflight(memberCredentials()))).toMatchObject({ status: "204" });
   });
 
   it("still allows the genuine token, so the corpus is not denying everything", async () => {

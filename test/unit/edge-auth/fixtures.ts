@@ -102,7 +102,7 @@ export function validIdToken(overrides: Record<string, unknown> = {}): string {
 }
 
 /** A viewer-request event with the given headers (names lowercase, as CloudFront sends them). */
-export function viewerRequest(headers: Record<string, string | readonly string[]> = {}): CloudFrontRequestEvent {
+export function viewerRequest(headers: Record<string, string | readonly string[]> = {}, method = "GET"): CloudFrontRequestEvent {
   const cloudFrontHeaders: CloudFrontHeaders = {
     host: [{ key: "Host", value: "d111111abcdef8.cloudfront.net" }],
     "user-agent": [{ key: "User-Agent", value: "vitest" }],
@@ -116,7 +116,7 @@ export function viewerRequest(headers: Record<string, string | readonly string[]
       {
         cf: {
           config: { distributionDomainName: "d111111abcdef8.cloudfront.net", distributionId: "EDFDVBD6EXAMPLE", eventType: "viewer-request", requestId: "r1" },
-          request: { clientIp: "203.0.113.178", method: "GET", uri: "/courses/intro/segment-001.ts", querystring: "", headers: cloudFrontHeaders },
+          request: { clientIp: "203.0.113.178", method, uri: "/courses/intro/segment-001.ts", querystring: "", headers: cloudFrontHeaders },
         },
       },
     ],
@@ -129,4 +129,27 @@ export function bearer(token: string): CloudFrontRequestEvent {
 
 export function idTokenCookie(token: string, user = "alice", client = clientId): string {
   return `CognitoIdentityServiceProvider.${client}.${user}.idToken=${token}`;
+}
+
+/** The web app allowed to read cross-origin in `corsConfig`, and one that is not. */
+export const appOrigin = "https://app.example.com";
+export const otherOrigin = "https://evil.example.net";
+
+export function corsConfig(overrides: Partial<NonNullable<EdgeConfig["cors"]>> = {}): EdgeConfig {
+  return testConfig({
+    cors: { allowedOrigins: [appOrigin, "http://localhost:5173"], allowCredentials: false, maxAgeSeconds: 600, ...overrides },
+  });
+}
+
+/** A CORS preflight as a browser sends it before a cross-origin fetch with an Authorization header. */
+export function preflight(headers: Record<string, string | readonly string[]> = {}): CloudFrontRequestEvent {
+  return viewerRequest({ origin: appOrigin, "access-control-request-method": "GET", "access-control-request-headers": "authorization", ...headers }, "OPTIONS");
+}
+
+/** Drops the given headers from an event's request (e.g. to send a preflight without its Origin). */
+export function withoutHeaders(event: CloudFrontRequestEvent, ...names: string[]): CloudFrontRequestEvent {
+  const request = event.Records[0]?.cf.request;
+  if (request === undefined) return event;
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !names.includes(name)));
+  return { Records: [{ cf: { ...event.Records[0]?.cf, request: { ...request, headers } } }] };
 }

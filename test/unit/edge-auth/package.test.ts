@@ -7,10 +7,10 @@ import { pathToFileURL } from "node:url";
 import { unzipSync } from "fflate";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildEdgeBundle } from "../../../edge-auth/package/bundle.ts";
-import { EdgeConfigError } from "../../../edge-auth/package/config-schema.ts";
+import { EdgeConfigError, isAllowableOrigin, parseEdgeConfig } from "../../../edge-auth/package/config-schema.ts";
 import { bundleBudgetBytes, packageEdgeFunction } from "../../../edge-auth/package/package-edge-function.ts";
 import type { ViewerRequestHandler } from "../../../edge-auth/src/handler.ts";
-import { bearer, clientId, issuer, requiredGroup, testKeys, validIdToken, viewerRequest } from "./fixtures.ts";
+import { appOrigin, bearer, clientId, issuer, preflight, requiredGroup, testKeys, validIdToken, viewerRequest } from "./fixtures.ts";
 
 const rawConfig = {
   issuer,
@@ -121,6 +121,80 @@ describe("packageEdgeFunction", () => {
   });
 });
 
+describe("the cors section of config.json", () => {
+  it("is optional, and gets its defaults filled in: no credentials, a 600 s preflight cache", () => {
+    expect(parseEdgeConfig(rawConfig)).not.toHaveProperty("cors");
+    expect(parseEdgeConfig({ ...rawConfig, cors: { allowedOrigins: [appOrigin] } }).cors).toEqual({
+      allowedOrigins: [appOrigin],
+      allowCredentials: false,
+      maxAgeSeconds: 600,
+    });
+  });
+
+  it.each([
+    "https://app.example.com",
+    "https://app.example.com:8443",
+    "https://xn--bcher-kva.example",
+    "https://10.0.0.1:65535",
+    "https://localhost",
+    "https://[::1]:8443",
+    "http://localhost:5173",
+    "http://127.0.0.1",
+    "http://[::1]:3000",
+  ])("accepts the origin %s", (origin) => {
+    expect(isAllowableOrigin(origin)).toBe(true);
+  });
+
+  it.each([
+    ["a path", "https://app.example.com/app"],
+    ["a trailing slash", "https://app.example.com/"],
+    ["a query", "https://app.example.com?x"],
+    ["a wildcard", "https://*.example.com"],
+    ["the wildcard alone", "*"],
+    ["capitals", "https://App.example.com"],
+    ["the default https port", "https://app.example.com:443"],
+    ["the default http port", "http://localhost:80"],
+    ["port 0", "https://app.example.com:0"],
+    ["a port over 65535", "https://app.example.com:65536"],
+    ["a port with a leading zero", "https://app.example.com:08443"],
+    ["plain http to a public host", "http://app.example.com"],
+    ["plain http to another loopback address", "http://127.0.0.2"],
+    ["no scheme", "app.example.com"],
+    ["another scheme", "ftp://app.example.com"],
+    ["user info", "https://user@app.example.com"],
+    ["a trailing dot", "https://app.example.com."],
+    ["an IPv6 address other than [::1]", "https://[2001:db8::1]"],
+    ["null", "null"],
+    ["an empty string", ""],
+    ["a unicode host", "https://bücher.example"],
+    ["surrounding space", " https://app.example.com"],
+  ])("refuses an origin with %s", (_what, origin) => {
+    expect(isAllowableOrigin(origin)).toBe(false);
+  });
+
+  it.each([
+    ["no origins", { allowedOrigins: [] }, "cors.allowedOrigins"],
+    ["21 origins", { allowedOrigins: Array.from({ length: 21 }, (_, i) => `https://app${i}.example.com`) }, "cors.allowedOrigins"],
+    ["a repeated origin", { allowedOrigins: [appOrigin, appOrigin] }, "cors.allowedOrigins"],
+    ["a bad second origin", { allowedOrigins: [appOrigin, "https://app.example.com/"] }, "cors.allowedOrigins[1]"],
+    ["credentials that are not a boolean", { allowedOrigins: [appOrigin], allowCredentials: "yes" }, "cors.allowCredentials"],
+    ["a max age over a day", { allowedOrigins: [appOrigin], maxAgeSeconds: 86_401 }, "cors.maxAgeSeconds"],
+    ["a negative max age", { allowedOrigins: [appOrigin], maxAgeSeconds: -1 }, "cors.maxAgeSeconds"],
+    ["an unknown member", { allowedOrigins: [appOrigin], allowedMethods: ["PUT"] }, "cors"],
+  ])("refuses %s", async (_name, cors, path) => {
+    const error = await packageEdgeFunction({ ...rawConfig, cors }, { bundle }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EdgeConfigError);
+    expect((error as EdgeConfigError).issues.map((issue) => issue.path)).toContain(path);
+  });
+
+  it("changes the package when it changes", async () => {
+    const without = await packageEdgeFunction(rawConfig, { bundle });
+    const withCors = await packageEdgeFunction({ ...rawConfig, cors: { allowedOrigins: [appOrigin] } }, { bundle });
+    const withCredentials = await packageEdgeFunction({ ...rawConfig, cors: { allowedOrigins: [appOrigin], allowCredentials: true } }, { bundle });
+    expect(new Set([without.sha256Base64, withCors.sha256Base64, withCredentials.sha256Base64]).size).toBe(3);
+  });
+});
+
 describe("the bundle", () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -161,6 +235,16 @@ describe("the bundle", () => {
       { msg: "request denied", reason: "no_token", status: 401 },
       { msg: "request denied", reason: "not_in_group", status: 403, source: "authorizationHeader" },
     ]);
+  });
+
+  it("works as deployed with CORS: answers a preflight with 204 and lets the app read a 401", async () => {
+    const handler = await deploy((await packageEdgeFunction({ ...rawConfig, cors: { allowedOrigins: [appOrigin] } }, { bundle })).zip);
+    captureLogLines();
+    expect(await handler(preflight())).toMatchObject({
+      status: "204",
+      headers: { "access-control-allow-origin": [{ value: appOrigin }], "access-control-allow-headers": [{ value: "authorization, range" }] },
+    });
+    expect(await handler(viewerRequest({ origin: appOrigin }))).toMatchObject({ status: "401", headers: { "access-control-allow-origin": [{ value: appOrigin }] } });
   });
 
   it("fails closed with 500 when config.json is missing", async () => {

@@ -120,6 +120,70 @@ describe("the Cognito cookie", () => {
   });
 });
 
+describe("repeated Cognito cookies", () => {
+  const lastAuthUser = (user: string, client = clientId) => `CognitoIdentityServiceProvider.${client}.LastAuthUser=${user}`;
+
+  it("refuses a repeated LastAuthUser (as a sibling subdomain can add one) instead of letting the last win", () => {
+    const h = headers({ cookie: `${cookieName("bob")}=b.b.b; ${cookieName("alice")}=${token}; ${lastAuthUser("alice")}; ${lastAuthUser("bob")}` });
+    expect(extractToken(h, both)).toEqual({ ok: false, reason: "duplicate_cookie" });
+  });
+
+  it("refuses a LastAuthUser repeated in another Cookie line, even with the same value", () => {
+    const h = headers({ cookie: [`${cookieName("alice")}=${token}; ${lastAuthUser("alice")}`, lastAuthUser("alice")] });
+    expect(extractToken(h, both)).toEqual({ ok: false, reason: "duplicate_cookie" });
+  });
+
+  it("refuses a repeated token cookie, also when the user is spelled once encoded and once not", () => {
+    expect(extractToken(headers({ cookie: `${cookieName("alice")}=${token}; ${cookieName("alice")}=x.y.z` }), both)).toEqual({ ok: false, reason: "duplicate_cookie" });
+    const spellings = headers({ cookie: `${cookieName("alice@example.com")}=${token}; ${cookieName("alice%40example.com")}=${token}` });
+    expect(extractToken(spellings, both)).toEqual({ ok: false, reason: "duplicate_cookie" });
+    // Repeats of cookies it does not read (refresh token, the other token use) do not matter.
+    const h = headers({ cookie: `${cookieName("alice", "refreshToken")}=1; ${cookieName("alice", "refreshToken")}=2; ${cookieName("alice", "accessToken")}=a; ${cookieName("alice", "accessToken")}=b; ${cookieName("alice")}=${token}` });
+    expect(extractToken(h, both)).toEqual({ ok: true, token, source: "cookie" });
+  });
+});
+
+describe("DQUOTE-wrapped cookie values (RFC 6265)", () => {
+  it("unwraps a quoted token, and leaves a value with one quote as it is, to fail as a token", () => {
+    expect(extractToken(headers({ cookie: `${cookieName("alice")}="${token}"` }), both)).toEqual({ ok: true, token, source: "cookie" });
+    expect(extractToken(headers({ cookie: `${cookieName("alice")}="${token}` }), both)).toMatchObject({ ok: true, token: `"${token}` });
+    expect(extractToken(headers({ cookie: `${cookieName("alice")}="` }), both)).toMatchObject({ ok: true, token: '"' });
+  });
+
+  it("unwraps a quoted LastAuthUser", () => {
+    const h = headers({ cookie: `${cookieName("bob")}=b.b.b; ${cookieName("alice")}=${token}; CognitoIdentityServiceProvider.${clientId}.LastAuthUser="alice"` });
+    expect(extractToken(h, both)).toMatchObject({ ok: true, token });
+  });
+});
+
+describe("token cookies of several configured app clients", () => {
+  const two: TokenSourceSettings = { ...both, clientIds: [clientId, otherClientId] };
+
+  it("yields each client's token, in config order: the first to verify, the others as alternates", () => {
+    const h = headers({ cookie: `${cookieName("alice", "idToken", otherClientId)}=other.other.other; ${cookieName("alice")}=${token}` });
+    expect(extractToken(h, two)).toEqual({ ok: true, token, alternates: ["other.other.other"], source: "cookie" });
+    expect(extractToken(h, { ...two, clientIds: [otherClientId, clientId] })).toEqual({ ok: true, token: "other.other.other", alternates: [token], source: "cookie" });
+  });
+
+  it("uses each client's own LastAuthUser, and refuses a client whose users it cannot tell apart", () => {
+    const h = headers({
+      cookie: [
+        `${cookieName("bob")}=bob.bob.bob; ${cookieName("alice")}=${token}; CognitoIdentityServiceProvider.${clientId}.LastAuthUser=alice`,
+        `${cookieName("alice", "idToken", otherClientId)}=o.o.o; CognitoIdentityServiceProvider.${otherClientId}.LastAuthUser=bob`,
+      ].join("; "),
+    });
+    expect(extractToken(h, two)).toEqual({ ok: true, token, alternates: ["o.o.o"], source: "cookie" });
+    // Without a LastAuthUser to pick one of its users, a client's cookies are ambiguous, whatever the other client holds.
+    const ambiguous = headers({ cookie: `${cookieName("bob")}=b.b.b; ${cookieName("alice")}=a.a.a; ${cookieName("alice", "idToken", otherClientId)}=${token}` });
+    expect(extractToken(ambiguous, two)).toEqual({ ok: false, reason: "ambiguous_token" });
+  });
+
+  it("refuses the request when any client's token cookie is oversized", () => {
+    const h = headers({ cookie: `${cookieName("alice")}=${token}; ${cookieName("alice", "idToken", otherClientId)}=${"a".repeat(9000)}` });
+    expect(extractToken(h, two)).toEqual({ ok: false, reason: "token_too_large" });
+  });
+});
+
 it("reports no token when the request carries none", () => {
   expect(extractToken(headers({}), both)).toEqual({ ok: false, reason: "no_token" });
   expect(extractToken(headers({ cookie: "theme=dark; =x; novalue" }), both)).toEqual({ ok: false, reason: "no_token" });

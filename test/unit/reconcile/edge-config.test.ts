@@ -19,12 +19,13 @@ const jwksUri = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool123/.
 /** Any bytes do as the bundle here: the config, not the handler, is under test (and esbuild stays out). */
 const bundle = new TextEncoder().encode("export const handler = () => {};\n");
 
-function resource(auth: Partial<SecuredContentBucketSpecInput["auth"]> = {}): SecuredContentBucket {
+function resource(auth: Partial<SecuredContentBucketSpecInput["auth"]> = {}, cors?: SecuredContentBucketSpecInput["cors"]): SecuredContentBucket {
   const parsed = parseSecuredContentBucket({
     metadata: { name: "courses", namespace: "learning", uid: "uid-1", resourceVersion: "1", generation: 1 },
     spec: {
       bucket: { name: "courses-content", region: "eu-west-1" },
       auth: { userPoolId: "eu-west-1_Pool123", clientIds: ["client1"], requiredGroups: ["paid-students"], ...auth },
+      ...(cors === undefined ? {} : { cors }),
     },
   });
   if (!parsed.ok) throw parsed.error;
@@ -89,5 +90,33 @@ describe("desiredEdgeConfig", () => {
     const weak = bakedKey("weak", 1024);
     expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(EdgeConfigError);
     expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(/jwks\.keys\[0\]\.n: is not a usable RS256 public key \(RSA, at least 2048 bits\)/);
+  });
+
+  it("bakes spec.cors in with its defaults spelled out and the origins sorted, and has no cors section without it", () => {
+    // Without spec.cors, a resource keeps the config it had.
+    expect(desiredEdgeConfig(resource(), jwks, jwksUri)).not.toHaveProperty("cors");
+    const config = desiredEdgeConfig(resource({}, { allowedOrigins: ["https://z.example.com", "http://localhost:5173", "https://app.example.com"] }), jwks, jwksUri);
+    expect(config.cors).toEqual({
+      allowedOrigins: ["http://localhost:5173", "https://app.example.com", "https://z.example.com"],
+      allowCredentials: false,
+      maxAgeSeconds: 600,
+    });
+    expect(parseEdgeConfig(config)).toEqual(config);
+  });
+
+  it("gives the same package however spec.cors orders its origins, and another when the CORS settings change", async () => {
+    const origins = ["https://app.example.com", "https://admin.example.com", "http://127.0.0.1:3000"];
+    const one = desiredEdgeConfig(resource({}, { allowedOrigins: origins, allowCredentials: true, maxAgeSeconds: 600 }), jwks, jwksUri);
+    const other = desiredEdgeConfig(resource({}, { allowedOrigins: [...origins].reverse(), allowCredentials: true }), jwks, jwksUri);
+    expect(other).toEqual(one);
+    expect(await sha(other)).toBe(await sha(one));
+    const changed = [
+      resource({}, { allowedOrigins: origins, allowCredentials: false }),
+      resource({}, { allowedOrigins: origins, allowCredentials: true, maxAgeSeconds: 60 }),
+      resource({}, { allowedOrigins: origins.slice(1), allowCredentials: true }),
+      resource(),
+    ];
+    const shas = await Promise.all(changed.map(async (variant) => sha(desiredEdgeConfig(variant, jwks, jwksUri))));
+    expect(new Set([await sha(one), ...shas]).size).toBe(5);
   });
 });
