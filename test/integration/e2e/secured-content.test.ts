@@ -108,7 +108,7 @@ describe("secured content, end to end", { concurrent: false, shuffle: false }, (
     const response = await request(video, bearer(idToken));
     expect(response.status).toBe(403);
     expect(response.headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope"');
-    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
     await loggedReason("not_in_group");
   });
 
