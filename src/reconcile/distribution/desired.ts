@@ -141,8 +141,11 @@ function ownedTopLevel(inputs: DistributionInputs): Partial<DistributionConfig> 
 function ownedBehaviour(inputs: DistributionInputs): Record<string, unknown> {
   return {
     TargetOriginId: originId,
-    ViewerProtocolPolicy: "redirect-to-https",
-    AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
+    // https only: a token must never travel in clear, not even to be redirected (and the viewer-request function
+    // does not run on CloudFront's redirect). OPTIONS lets browsers' CORS preflights reach the edge function,
+    // which answers them; only GET and HEAD are cached.
+    ViewerProtocolPolicy: "https-only",
+    AllowedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
     CachePolicyId: cachePolicyId(inputs.cachePolicy),
     Compress: inputs.compress,
     LambdaFunctionAssociations: list(

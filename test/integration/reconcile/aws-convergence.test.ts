@@ -141,7 +141,7 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
       OriginAccessControlId: status.originAccessControlId,
       S3OriginConfig: { OriginAccessIdentity: "" },
     });
-    expect(config?.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe("redirect-to-https");
+    expect(config?.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe("https-only");
     expect(config?.DefaultCacheBehavior?.LambdaFunctionAssociations?.Items).toEqual([
       expect.objectContaining({ EventType: "viewer-request", LambdaFunctionARN: `${status.edgeFunction.arn}:${status.edgeFunction.version}` }),
     ]);

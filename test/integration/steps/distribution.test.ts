@@ -132,9 +132,10 @@ describe("ensureDistribution", { concurrent: false, shuffle: false }, () => {
       expect.objectContaining({ DomainName: "courses-content.s3.us-east-1.amazonaws.com", OriginAccessControlId: oac, S3OriginConfig: expect.objectContaining({ OriginAccessIdentity: "" }) as unknown }),
     ]);
     // CloudFront returns the methods in its own order (HEAD before GET), whatever order was sent.
-    expect([...(config.DefaultCacheBehavior?.AllowedMethods?.Items ?? [])].sort()).toEqual(["GET", "HEAD"]);
+    expect([...(config.DefaultCacheBehavior?.AllowedMethods?.Items ?? [])].sort()).toEqual(["GET", "HEAD", "OPTIONS"]);
+    expect([...(config.DefaultCacheBehavior?.AllowedMethods?.CachedMethods?.Items ?? [])].sort()).toEqual(["GET", "HEAD"]);
     expect(config.DefaultCacheBehavior).toMatchObject({
-      ViewerProtocolPolicy: "redirect-to-https",
+      ViewerProtocolPolicy: "https-only",
       CachePolicyId: managedCachePolicyIds.CachingOptimized,
       Compress: true,
       LambdaFunctionAssociations: { Quantity: 1, Items: [{ EventType: "viewer-request", LambdaFunctionARN: functionArn(1), IncludeBody: false }] },

@@ -39,10 +39,10 @@ describe("desiredDistributionConfig", () => {
     });
   });
 
-  it("redirects to HTTPS, allows GET/HEAD, and runs the numbered function version on viewer requests", () => {
+  it("serves https only, allows GET, HEAD and OPTIONS (caching GET and HEAD), and runs the numbered function version on viewer requests", () => {
     expect(config.DefaultCacheBehavior).toMatchObject({
-      ViewerProtocolPolicy: "redirect-to-https",
-      AllowedMethods: { Quantity: 2, Items: ["GET", "HEAD"] },
+      ViewerProtocolPolicy: "https-only",
+      AllowedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
       CachePolicyId: managedCachePolicyIds.CachingOptimized,
       Compress: true,
       LambdaFunctionAssociations: {
