@@ -33,12 +33,14 @@ def apply_all(options: PatchOptions) -> list[str]:
         )
     # Imported here so that the version check above runs before any patch touches moto's internals.
     from . import (
+        cloudfront_caller_permissions,
         cloudfront_caller_reference,
         cloudfront_config_fields,
         cloudfront_delete_enabled,
         cloudfront_deployment,
         cloudfront_etag,
         cloudfront_origin_access_control,
+        iam_enforcement,
         lambda_code_location,
         lambda_edge_replication,
         s3_anonymous_access,
@@ -48,12 +50,14 @@ def apply_all(options: PatchOptions) -> list[str]:
 
     # Order matters where patches wrap the same moto method: the last applied runs first. cloudfront_etag
     # goes after cloudfront_delete_enabled and cloudfront_deployment so that a delete or update is checked
-    # for existence and If-Match before anything else, as on AWS.
+    # for existence and If-Match before anything else, as on AWS; cloudfront_caller_permissions goes before
+    # it for the same reason (a stale If-Match is reported before a missing permission).
     patches = [
         ("cloudfront_caller_reference", cloudfront_caller_reference.apply),
         ("cloudfront_config_fields", cloudfront_config_fields.apply),
         ("cloudfront_delete_enabled", cloudfront_delete_enabled.apply),
         ("cloudfront_deployment", lambda: cloudfront_deployment.apply(options.deploy_after_reads, options.deploy_after_ms)),
+        ("cloudfront_caller_permissions", cloudfront_caller_permissions.apply),
         ("cloudfront_etag", cloudfront_etag.apply),
         ("cloudfront_origin_access_control", cloudfront_origin_access_control.apply),
         ("lambda_edge_replication", lambda: lambda_edge_replication.apply(options.edge_replica_linger_ms)),
@@ -61,6 +65,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         ("s3_block_public_access", s3_block_public_access.apply),
         ("s3_object_acl_default", s3_object_acl_default.apply),
         ("lambda_code_location", lambda_code_location.apply),
+        ("iam_enforcement", iam_enforcement.apply),
     ]
     for _, apply in patches:
         apply()
