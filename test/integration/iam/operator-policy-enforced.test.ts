@@ -11,6 +11,7 @@ import { GetFunctionCommand, LambdaClient, TagResourceCommand, UpdateFunctionCon
 import { CreateBucketCommand, GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { isAwsError } from "../../../src/aws/errors.ts";
+import { iamActionsFor } from "../../../src/aws/iam-actions.ts";
 import { createCloudFrontWebAcl, createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
 import { seedUserPool, type SeededPool } from "../../harness/cognito.ts";
 import { awsClientConfig } from "../../harness/env.ts";
@@ -357,6 +358,25 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
         await cleanUp(name);
       }
     });
+  });
+
+  it("src/aws/iam-actions.ts names the actions AWS checks for each CloudFront and Lambda operation the operator sent", async () => {
+    const checked = new Map<string, Set<string>>();
+    for (const d of await iamDecisions(env.awsEndpoint)) {
+      if (d.service === "s3" || d.operation === "on the caller's behalf") continue;
+      const key = `${d.service}:${d.operation}`;
+      checked.set(key, (checked.get(key) ?? new Set()).add(d.action));
+    }
+    // Lambda checks iam:PassRole for UpdateFunctionConfiguration too, as the operator always sends the Role;
+    // src/aws/iam-actions.ts does not list it yet (reported; src/ is not this change's to edit).
+    const knownGaps = new Map([["lambda:UpdateFunctionConfiguration", ["iam:PassRole"]]]);
+    const differences = [...checked].flatMap(([key, actions]) => {
+      const [service = "", operation = ""] = key.split(":");
+      const named = new Set([...iamActionsFor(service, operation), ...(knownGaps.get(key) ?? [])]);
+      return [...actions].sort().join() === [...named].sort().join() ? [] : [`${key}: AWS checks ${[...actions].sort().join(", ")}; the table says ${[...named].sort().join(", ")}`];
+    });
+    expect(checked.size).toBeGreaterThan(15);
+    expect(differences).toEqual([]);
   });
 
   it("needed every action the policy grants: each was checked in a step above and allowed by the statement that holds it", async () => {
