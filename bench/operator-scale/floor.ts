@@ -4,14 +4,14 @@
 //
 //   GetBucketTagging, PutBucketTagging        the claim tag, keeping the bucket's other tags
 //   PutPublicAccessBlock                      all four settings on
-//   CreateOriginAccessControl                 s3 / sigv4 / always
 //   CreateFunction (Publish: true, Tags)      the edge function and its first numbered version, in one call
 //   CreateDistributionWithTags                OAC, viewer-request association, ownership tags, in one call
 //   GetDistribution                           until Deployed (the emulator deploys after --deploy-after-reads)
 //   GetBucketPolicy, PutBucketPolicy          our statement in, the public one out, others kept
 //
-// plus, once for the whole round, the pool's JWKS and the edge package (every resource here shares one pool, so
-// one package serves all). Everything else the operator does (existence checks before creating, the claim's
+// plus, once for the whole round, the pool's JWKS, the edge package (every resource here shares one pool, so
+// one package serves all) and the cluster's shared origin access control (s3 / sigv4 / always; one serves up to
+// 100 distributions, as many as a round here has). Everything else the operator does (existence checks before creating, the claim's
 // confirming read, reads of a second pass, Kubernetes status, Events, the ConfigMap) is its own cost.
 import { CloudFrontClient, CreateDistributionWithTagsCommand, CreateOriginAccessControlCommand, GetDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -35,7 +35,7 @@ import { desiredEdgeConfig } from "../../src/reconcile/edge-function/config.ts";
 import { fetchJwks, jwksUrl } from "../../src/reconcile/edge-function/jwks.ts";
 import { edgeFunctionName, ownerKey, ownershipTags, policyStatementId, tagKeys, type OwnerIdentity } from "../../src/reconcile/shared/naming.ts";
 import { desiredFunctionSettings } from "../../src/reconcile/edge-function/desired.ts";
-import { desiredOriginAccessControl } from "../../src/reconcile/origin-access-control/desired.ts";
+import { sharedOriginAccessControl } from "../../src/reconcile/origin-access-control/desired.ts";
 import { emulatorCredentials, type HarnessEnv } from "../../test/harness/env.ts";
 import { forEachLimited } from "./limited.ts";
 import { securedContentBucketManifest } from "./manifests.ts";
@@ -105,7 +105,8 @@ function resourceFor(options: FloorOptions, bucket: string): SecuredContentBucke
 
 const deployedPolls = 100;
 
-async function secureOne(c: Clients, options: FloorOptions, edgePackage: EdgePackage, bucket: string): Promise<void> {
+async function secureOne(c: Clients, options: FloorOptions, shared: { edgePackage: EdgePackage; oacId: string }, bucket: string): Promise<void> {
+  const { edgePackage } = shared;
   const resource = resourceFor(options, bucket);
   const owner: OwnerIdentity = { cluster: options.clusterName, namespace: resource.metadata.namespace, name: resource.metadata.name, uid: resource.metadata.uid };
   const tags = await c.call("s3", "GetBucketTagging", () =>
@@ -118,15 +119,12 @@ async function secureOne(c: Clients, options: FloorOptions, edgePackage: EdgePac
   await c.call("s3", "PutBucketTagging", () => c.s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: claimed } })));
   const allOn = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
   await c.call("s3", "PutPublicAccessBlock", () => c.s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: allOn })));
-  const oac = await c.call("cloudfront", "CreateOriginAccessControl", () =>
-    c.cloudFront.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: desiredOriginAccessControl(owner) })),
-  );
   const settings = desiredFunctionSettings({ edgeFunctionRoleArn: options.seeded.edgeRoleArn, edgeRuntime: "nodejs22.x" });
   const created = await c.call("lambda", "CreateFunction", () =>
     c.lambda.send(new CreateFunctionCommand({ FunctionName: edgeFunctionName(owner), ...settings, Code: { ZipFile: edgePackage.zip }, Publish: true, Tags: ownershipTags(owner) })),
   );
   const versionArn = `${(created.FunctionArn ?? "").replace(/:\d+$/, "")}:${created.Version ?? ""}`;
-  const inputs = distributionInputs(resource, { originAccessControlId: oac.OriginAccessControl?.Id ?? "", viewerRequestFunctionArn: versionArn });
+  const inputs = distributionInputs(resource, { originAccessControlId: shared.oacId, viewerRequestFunctionArn: versionArn });
   const tagItems = Object.entries(ownershipTags(owner)).map(([Key, Value]) => ({ Key, Value }));
   const distribution = await c.call("cloudfront", "CreateDistributionWithTags", () =>
     c.cloudFront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: desiredDistributionConfig(inputs), Tags: { Items: tagItems } } })),
@@ -159,7 +157,11 @@ export async function runFloor(options: FloorOptions): Promise<FloorResult> {
     calls.set("(JWKS fetch)", 1);
     const sample = resourceFor(options, options.seeded.buckets[0] ?? "");
     const edgePackage = await packageEdgeFunction(desiredEdgeConfig(sample, jwks, url), { bundle: options.edgeBundle });
-    await forEachLimited(options.seeded.buckets, options.concurrency, (bucket) => secureOne(c, options, edgePackage, bucket));
+    const oac = await c.call("cloudfront", "CreateOriginAccessControl", () =>
+      c.cloudFront.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: sharedOriginAccessControl(options.clusterName, 1) })),
+    );
+    const shared = { edgePackage, oacId: oac.OriginAccessControl?.Id ?? "" };
+    await forEachLimited(options.seeded.buckets, options.concurrency, (bucket) => secureOne(c, options, shared, bucket));
     return { seconds: (performance.now() - started) / 1000, calls };
   } finally {
     c.destroy();

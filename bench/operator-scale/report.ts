@@ -17,6 +17,9 @@ export interface RoundResult {
   readonly createCalls: Counts;
   /** The operator's Kubernetes API requests per resource while converging, by method. */
   readonly createKube: Counts;
+  /** CloudFront API calls per resource while converging, and per in-sync full pass. */
+  readonly createCloudFrontCalls: number;
+  readonly fullPassCloudFrontCalls: number;
   readonly createReconciles: number;
   /** CPU seconds while converging: moto for the floor, and moto, etcd with kube-apiserver, the operator for the operator. */
   readonly cpu: { readonly floorMoto: number; readonly moto: number; readonly controlPlane: number; readonly operator: number };
@@ -65,8 +68,8 @@ function row(cells: readonly (string | number)[]): string {
 /** Converging: time against the floor, time to Ready, and calls per resource. */
 export function roundsTable(rounds: readonly RoundResult[]): string {
   const lines = [
-    "| N | floor | operator | × floor | time to Ready p50 / p99 | reconciles/CR | AWS calls/CR: floor → operator (mutating) | kube API requests/CR |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| N | floor | operator | × floor | time to Ready p50 / p99 | reconciles/CR | AWS calls/CR: floor → operator (mutating) | CloudFront calls/CR: converging / full pass | kube API requests/CR |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rounds) {
     lines.push(
@@ -78,6 +81,7 @@ export function roundsTable(rounds: readonly RoundResult[]): string {
         `${fixed(r.readyP50Seconds)} / ${fixed(r.readyP99Seconds)} s`,
         fixed(r.createReconciles),
         `${fixed(total(r.floorCalls))} → ${fixed(total(r.createCalls))} (${fixed(mutatingCalls(r.createCalls))})`,
+        `${fixed(r.createCloudFrontCalls, 2)} / ${fixed(r.fullPassCloudFrontCalls, 2)}`,
         fixed(total(r.createKube)),
       ]),
     );

@@ -39,6 +39,8 @@ export interface RoundSettings {
 
 const awsCalls = (samples: readonly Sample[]): Map<string, number> =>
   sumBy(samples, "securedcontent_aws_calls_total", (labels) => labels["operation"]);
+/** CloudFront's API rates are low (and its calls the slowest): what bounds a real account at scale. */
+const cloudFrontCalls = (samples: readonly Sample[]): number => sumOf(samples, "securedcontent_aws_calls_total", (labels) => labels["service"] === "cloudfront");
 const kubeRequests = (samples: readonly Sample[]): Map<string, number> =>
   sumBy(samples, "rest_client_requests_total", (labels) => labels["method"]);
 const reconciles = (samples: readonly Sample[]): number => sumOf(samples, "controller_runtime_reconcile_total");
@@ -173,6 +175,8 @@ export async function runRound(round: RoundSettings): Promise<RoundResult> {
     readyP99Seconds: percentile(create.toReady, 0.99),
     createCalls: perUnit(growth(awsCalls(create.before), awsCalls(create.after)), size),
     createKube: perUnit(growth(kubeRequests(create.before), kubeRequests(create.after)), size),
+    createCloudFrontCalls: (cloudFrontCalls(create.after) - cloudFrontCalls(create.before)) / size,
+    fullPassCloudFrontCalls: (cloudFrontCalls(full.after) - cloudFrontCalls(full.before)) / size,
     createReconciles: (reconciles(create.after) - reconciles(create.before)) / size,
     cpu: { floorMoto: floor.motoCpu, ...create.cpu },
     createPeakRssBytes: create.usage.peakRssBytes,

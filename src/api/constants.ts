@@ -29,6 +29,8 @@ export const conditionTypes = {
   originAccessReady: "OriginAccessReady",
   edgeFunctionReady: "EdgeFunctionReady",
   distributionDeployed: "DistributionDeployed",
+  /** Whether CloudFront can decrypt what the bucket encrypts: Unknown when a KMS key policy must allow it. */
+  encryptionCompatible: "EncryptionCompatible",
 } as const;
 
 export const conditionStatuses = ["True", "False", "Unknown"] as const;

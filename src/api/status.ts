@@ -11,7 +11,7 @@ export const conditionSchema = z
   .object({
     type: z.string().max(316).regex(conditionTypePattern).describe(
       "Type of the condition: Ready, Reconciling and Stalled (kstatus), or one per step: BucketSecured, " +
-        "OriginAccessReady, EdgeFunctionReady, DistributionDeployed.",
+        "OriginAccessReady, EdgeFunctionReady, DistributionDeployed, EncryptionCompatible.",
     ),
     status: z.enum(conditionStatuses).describe("Status of the condition: True, False or Unknown."),
     observedGeneration: z

@@ -14,6 +14,8 @@ export interface AwsErrorFields {
   readonly awsCode: string;
   readonly awsMessage: string;
   readonly httpStatus: number | undefined;
+  /** S3's `x-amz-bucket-region` header, which a redirect to the bucket's own region carries. */
+  readonly bucketRegion?: string | undefined;
 }
 
 export class AwsError extends OperatorError {
@@ -26,15 +28,19 @@ export class AwsError extends OperatorError {
   readonly httpStatus: number | undefined;
   /** The IAM action the operation needs (the first, where it needs several). */
   readonly iamAction: string;
+  readonly bucketRegion: string | undefined;
 
   constructor(fields: AwsErrorFields, options?: ErrorOptions) {
     const code = classifyAwsCode(fields.awsCode, fields.httpStatus);
     const iamAction = iamActionsFor(fields.service, fields.operation).join(" and ");
     const disposition = dispositionOf(code, fields.awsCode);
+    const failed = `${fields.service}:${fields.operation} failed with ${fields.awsCode}: ${fields.awsMessage}`;
     const message =
       code === "AccessDenied" && disposition.permanent
         ? `access denied for ${iamAction}: ${fields.awsMessage}`
-        : `${fields.service}:${fields.operation} failed with ${fields.awsCode}: ${fields.awsMessage}`;
+        : disposition.reason === "QuotaExceeded"
+          ? `${failed}. This is an account quota: request an increase in Service Quotas, or remove what the account no longer needs`
+          : failed;
     super({ reason: disposition.reason, message }, options);
     this.code = code;
     this.permanent = disposition.permanent;
@@ -44,6 +50,7 @@ export class AwsError extends OperatorError {
     this.awsMessage = fields.awsMessage;
     this.httpStatus = fields.httpStatus;
     this.iamAction = iamAction;
+    this.bucketRegion = fields.bucketRegion;
   }
 }
 
@@ -78,6 +85,11 @@ const temporaryCodes = new Set([
   "OperationAborted",
 ]);
 
+/** An account quota was reached: AWS names them TooMany... (TooManyRequests is throttling, decided earlier). */
+function isQuota(awsCode: string): boolean {
+  return (awsCode.startsWith("TooMany") && !awsCode.startsWith("TooManyRequests")) || awsCode === "CodeStorageExceededException";
+}
+
 /** Conflicts that a human must resolve: someone else holds the name. */
 const permanentConflicts = new Set(["CNAMEAlreadyExists"]);
 
@@ -88,6 +100,7 @@ const permanentConflicts = new Set(["CNAMEAlreadyExists"]);
  */
 function dispositionOf(code: AwsErrorCode, awsCode: string): { permanent: boolean; reason: string } {
   if (temporaryCodes.has(awsCode)) return { permanent: false, reason: awsCode };
+  if (code === "InvalidRequest" && isQuota(awsCode)) return { permanent: true, reason: "QuotaExceeded" };
   switch (code) {
     case "AccessDenied":
       return { permanent: true, reason: "AccessDenied" };
@@ -105,6 +118,7 @@ interface SdkErrorShape {
   readonly Code?: unknown;
   readonly message?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $response?: { readonly headers?: Readonly<Record<string, string | undefined>> };
 }
 
 /** Converts whatever the SDK threw into an AwsError; an AwsError passes through unchanged. */
@@ -114,7 +128,8 @@ export function toAwsError(error: unknown, service: string, operation: string): 
   const awsCode = typeof shape.name === "string" && shape.name !== "Error" ? shape.name : typeof shape.Code === "string" ? shape.Code : "Unknown";
   const httpStatus = shape.$metadata?.httpStatusCode;
   const awsMessage = typeof shape.message === "string" ? shape.message : String(error);
-  return new AwsError({ service, operation, awsCode, awsMessage, httpStatus }, { cause: error });
+  const bucketRegion = shape.$response?.headers?.["x-amz-bucket-region"];
+  return new AwsError({ service, operation, awsCode, awsMessage, httpStatus, bucketRegion }, { cause: error });
 }
 
 export function isAwsError(error: unknown, code: AwsErrorCode): error is AwsError {

@@ -6,7 +6,7 @@ const exceptions: Readonly<Record<string, readonly string[]>> = {
   "s3:GetPublicAccessBlock": ["s3:GetBucketPublicAccessBlock"],
   "s3:PutPublicAccessBlock": ["s3:PutBucketPublicAccessBlock"],
   "s3:DeleteBucketTagging": ["s3:PutBucketTagging"],
-  "s3:DeleteBucketPolicy": ["s3:DeleteBucketPolicy"],
+  "s3:GetBucketEncryption": ["s3:GetEncryptionConfiguration"],
   "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
   "lambda:CreateFunction": ["lambda:CreateFunction", "iam:PassRole"],
 };

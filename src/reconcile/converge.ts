@@ -5,10 +5,13 @@
 // This file only orders the concerns and passes facts between them; each concern lives in its own folder.
 import { conditionTypes, type SecuredContentBucket } from "../api/index.ts";
 import type { AwsClients } from "../aws/clients.ts";
+import { hasAwsCode } from "../aws/errors.ts";
+import { TemporaryError } from "../errors.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { ensureExportConfigMap } from "./address-export.ts";
 import { claimBucket } from "./bucket/claim.ts";
+import { checkEncryption } from "./bucket/encryption.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy } from "./bucket/exposure.ts";
 import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
 import { ensureDistribution } from "./distribution/ensure.ts";
@@ -35,6 +38,7 @@ export class AwsConvergence implements Convergence {
   readonly #options: AwsConvergenceOptions;
   readonly #history = new PassHistory();
   readonly #originAccessControls: NameIndex;
+  readonly #fullSharedOriginAccessControls = new Set<number>();
 
   constructor(options: AwsConvergenceOptions) {
     this.#options = options;
@@ -65,7 +69,16 @@ export class AwsConvergence implements Convergence {
 
   #context(resource: SecuredContentBucket, signal: AbortSignal): StepContext {
     const { aws, settings } = this.#options;
-    return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal, notices: [], originAccessControls: this.#originAccessControls };
+    return {
+      resource,
+      owner: ownerOf(resource, settings.clusterName),
+      aws,
+      settings,
+      signal,
+      notices: [],
+      originAccessControls: this.#originAccessControls,
+      fullSharedOriginAccessControls: this.#fullSharedOriginAccessControls,
+    };
   }
 
   #now(): number {
@@ -111,7 +124,8 @@ export class AwsConvergence implements Convergence {
     const { resource } = ctx;
     const status = resource.status;
     await ensureBlockPublicAccess(ctx);
-    const oac = await ensureOriginAccessControl(ctx, status?.originAccessControlId === undefined ? {} : { id: status.originAccessControlId });
+    const inUse = status?.distribution?.id !== undefined;
+    const oac = await ensureOriginAccessControl(ctx, status?.originAccessControlId === undefined ? { inUse } : { id: status.originAccessControlId, inUse });
     const deployedVersion = status?.edgeFunction?.version;
     const referenced = status?.edgeFunction === undefined || deployedVersion === undefined ? [] : [`${status.edgeFunction.arn}:${deployedVersion}`];
     const edge = await ensureEdgeFunction(ctx, { referencedVersionArns: referenced });
@@ -121,16 +135,36 @@ export class AwsConvergence implements Convergence {
       edgeFunction: { name: edge.value.name, arn: edge.value.arn, version: edge.value.version, codeSha256: edge.value.codeSha256 },
     };
     if (edge.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, edge.condition);
-    const distribution = await ensureDistribution(ctx, {
-      originAccessControlId: oac.value.id,
-      viewerRequestFunctionArn: edge.value.versionArn,
-      ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
-    });
+    const distribution = await this.#onOpenOriginAccessControl(oac.value.sharedIndex, () =>
+      ensureDistribution(ctx, {
+        originAccessControlId: oac.value.id,
+        viewerRequestFunctionArn: edge.value.versionArn,
+        ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
+      }),
+    );
     await ensureBucketPolicy(ctx, distribution.value.arn);
-    conditions.push(distribution.condition, bucketSecured(resource));
+    conditions.push(distribution.condition, bucketSecured(resource), await checkEncryption(ctx, distribution.value.arn));
     Object.assign(fields, await this.#addressFields(ctx, distribution.value));
     if (distribution.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, distribution.condition);
     return { conditions, fields, progress: readyProgress(resource), notices: ctx.notices };
+  }
+
+  /**
+   * Runs `work`, which associates a distribution with the shared OAC number `index`. When CloudFront says that
+   * OAC already serves as many distributions as its quota allows, the number is remembered as full and the
+   * reconcile is retried soon, on the next one.
+   */
+  async #onOpenOriginAccessControl<T>(index: number | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (index === undefined || !hasAwsCode(error, "TooManyDistributionsAssociatedToOriginAccessControl")) throw error;
+      this.#fullSharedOriginAccessControls.add(index);
+      throw new TemporaryError("OriginAccessControlFull", `shared origin access control ${String(index)} serves as many distributions as CloudFront allows; moving to the next one`, {
+        cause: error,
+        delayMs: 1_000,
+      });
+    }
   }
 
   /** Status fields for the distribution's address, also exported to the ConfigMap when the spec asks for it. */
@@ -157,7 +191,7 @@ function deployingOnly(result: ConvergenceResult): boolean {
   return (
     distribution?.status === "False" &&
     distribution.reason === "Deploying" &&
-    result.conditions.every((condition) => condition === distribution || condition.status === "True")
+    result.conditions.every((condition) => condition === distribution || condition.status === "True" || condition.type === conditionTypes.encryptionCompatible)
   );
 }
 

@@ -23,6 +23,11 @@ export interface MotoOptions {
   readonly progress: (line: string) => void;
   /** GetDistribution reads until a created or updated distribution reports Deployed (serve.py's default: 2). */
   readonly deployAfterReads?: number;
+  /**
+   * Patches to leave out (serve.py --disable-patch); a realistic-mode patch named here starts switched off
+   * instead and can be switched on at run time (see test/harness/moto/README.md).
+   */
+  readonly disabledPatches?: readonly string[];
 }
 
 const motoDir = join(repoRoot, "test/harness/moto");
@@ -67,6 +72,7 @@ export async function startMoto(options: MotoOptions): Promise<MotoServer> {
   mkdirSync(logs, { recursive: true });
   const args = [join(motoDir, "serve.py"), "--host", "127.0.0.1", "--port", String(port)];
   if (options.deployAfterReads !== undefined) args.push("--deploy-after-reads", String(options.deployAfterReads));
+  for (const name of options.disabledPatches ?? []) args.push("--disable-patch", name);
   const moto = startProcess({ name: "moto", command: python, args, logFile: join(logs, "moto.log"), env: motoEnv(), cwd: motoDir });
   const endpoint = `http://127.0.0.1:${port}`;
   try {

@@ -1,8 +1,9 @@
 // The claim on the bucket: a tag written before anything else is touched, keeping the bucket's other tags. A
 // bucket claimed by another SecuredContentBucket (in any namespace or cluster) is never written to.
 import { DeleteBucketTaggingCommand, GetBucketTaggingCommand, PutBucketTaggingCommand, type Tag } from "@aws-sdk/client-s3";
-import { hasAwsCode, isAwsError } from "../../aws/errors.ts";
-import { PermanentError } from "../../errors.ts";
+import { AwsError, hasAwsCode, isAwsError } from "../../aws/errors.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PermanentError, TemporaryError } from "../../errors.ts";
 import type { StepContext } from "../shared/context.ts";
 import { OwnershipConflictError } from "../shared/errors.ts";
 import { ownerKey, tagKeys } from "../shared/naming.ts";
@@ -11,6 +12,20 @@ export class BucketNotFoundError extends PermanentError {
   constructor(bucket: string, region: string) {
     super("BucketNotFound", `bucket ${bucket} does not exist in ${region}; create it first (the operator never creates or deletes buckets)`);
   }
+}
+
+/**
+ * S3 answers a request sent to the wrong region with 301 PermanentRedirect and the bucket's region in
+ * `x-amz-bucket-region`; the spec's region is immutable, so only a new resource can fix it.
+ */
+export function bucketInOtherRegion(error: unknown, bucket: string, specRegion: string): PermanentError | undefined {
+  if (!(error instanceof AwsError) || (error.httpStatus !== 301 && error.awsCode !== "PermanentRedirect")) return undefined;
+  const where = error.bucketRegion === undefined ? "another region" : `region ${error.bucketRegion}`;
+  return new PermanentError(
+    "BucketInOtherRegion",
+    `bucket ${bucket} is in ${where}, not ${specRegion}; spec.bucket.region is immutable: create the resource again with the bucket's region`,
+    { cause: error },
+  );
 }
 
 /** The owner recorded on the bucket, if any. */
@@ -35,7 +50,7 @@ async function readTags(ctx: StepContext): Promise<Tag[]> {
   } catch (error) {
     if (hasAwsCode(error, "NoSuchTagSet")) return [];
     if (hasAwsCode(error, "NoSuchBucket")) throw new BucketNotFoundError(name, region);
-    throw error;
+    throw bucketInOtherRegion(error, name, region) ?? error;
   }
 }
 
@@ -60,10 +75,30 @@ export async function claimBucket(ctx: StepContext): Promise<void> {
   if (holder === ours) return;
   if (holder !== undefined) throw new OwnershipConflictError(`bucket ${bucket}`, holder);
   await writeTags(ctx, withClaim(tags, ours));
-  // Two resources racing for one bucket: whoever's tag is there after our write holds it.
-  const confirmed = claimOf(await readTags(ctx));
-  if (confirmed !== ours) throw new OwnershipConflictError(`bucket ${bucket}`, confirmed ?? "an unknown writer");
+  await confirmClaim(ctx, ours);
   ctx.notices.push({ kind: "changed", reason: "BucketClaimed", message: `claimed bucket ${bucket} with tag ${tagKeys.owner}=${ours}` });
+}
+
+/**
+ * Bucket configuration is eventually consistent (S3 User Guide, "Amazon S3 data consistency model"), so a read
+ * right after our write may not show it yet: a missing claim is read again after a pause, a bounded number of
+ * times. Two resources racing for one bucket: whoever's tag is there after our write holds it, so only a
+ * different owner is a conflict.
+ */
+export const claimConfirmationDelaysMs: readonly number[] = [250, 500, 1_000, 2_000];
+
+async function confirmClaim(ctx: StepContext, ours: string): Promise<void> {
+  const bucket = ctx.resource.spec.bucket.name;
+  for (let attempt = 0; ; attempt += 1) {
+    const confirmed = claimOf(await readTags(ctx));
+    if (confirmed === ours) return;
+    if (confirmed !== undefined) throw new OwnershipConflictError(`bucket ${bucket}`, confirmed);
+    const pause = claimConfirmationDelaysMs[attempt];
+    if (pause === undefined) {
+      throw new TemporaryError("ClaimNotVisible", `wrote the claim tag on bucket ${bucket}, but S3 does not show it yet; looking again`);
+    }
+    await sleep(pause, undefined, { signal: ctx.signal });
+  }
 }
 
 /** Removes our claim (and only ours), keeping the bucket's other tags. */

@@ -1,18 +1,33 @@
 // The settings that decide whether the bucket is exposed: Block Public Access, and the bucket policy (our
-// CloudFront statement in, public statements out). These are re-read on every exposure resync, because
-// exposure is the drift that costs money.
+// CloudFront statement in, the statements S3 considers public out). These are re-read on every exposure resync,
+// because exposure is the drift that costs money. An in-sync pass reads three things (the claim tag read
+// before this, Block Public Access, the policy); S3's own verdict (GetBucketPolicyStatus) is asked only after a
+// write, when a write is refused, and while the resource is stalled because S3 called the policy public.
 import {
   DeleteBucketPolicyCommand,
   GetBucketPolicyCommand,
+  GetBucketPolicyStatusCommand,
   GetPublicAccessBlockCommand,
   PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
   type PublicAccessBlockConfiguration,
 } from "@aws-sdk/client-s3";
+import { conditionTypes, type SecuredContentBucket } from "../../api/index.ts";
 import { hasAwsCode } from "../../aws/errors.ts";
+import { PermanentError } from "../../errors.ts";
 import type { StepContext } from "../shared/context.ts";
 import { policyStatementId } from "../shared/naming.ts";
-import { desiredBucketPolicy, parsePolicy, policiesEquivalent, policyWithoutStatement, type Policy } from "./policy-document.ts";
+import {
+  desiredBucketPolicy,
+  parsePolicy,
+  policiesEquivalent,
+  policyRefusal,
+  policyStillPublic,
+  policyWithoutStatement,
+  stillPublicReason,
+  type Policy,
+} from "./policy-document.ts";
+import { judgeStatement } from "./public-policy.ts";
 
 const allBlocked: Required<PublicAccessBlockConfiguration> = {
   BlockPublicAcls: true,
@@ -30,15 +45,20 @@ export function settingsOff(current: PublicAccessBlockConfiguration | undefined)
   return (Object.keys(allBlocked) as (keyof PublicAccessBlockConfiguration)[]).filter((key) => current?.[key] !== true);
 }
 
+async function readBlockPublicAccess(ctx: StepContext): Promise<PublicAccessBlockConfiguration | undefined> {
+  try {
+    const bucket = ctx.resource.spec.bucket.name;
+    return (await s3(ctx).send(new GetPublicAccessBlockCommand({ Bucket: bucket }), { abortSignal: ctx.signal })).PublicAccessBlockConfiguration;
+  } catch (error) {
+    if (hasAwsCode(error, "NoSuchPublicAccessBlockConfiguration")) return undefined;
+    throw error;
+  }
+}
+
 /** Turns all four Block Public Access settings on, if any is off. Returns whether it changed anything. */
 export async function ensureBlockPublicAccess(ctx: StepContext): Promise<boolean> {
   const bucket = ctx.resource.spec.bucket.name;
-  let current: PublicAccessBlockConfiguration | undefined;
-  try {
-    current = (await s3(ctx).send(new GetPublicAccessBlockCommand({ Bucket: bucket }), { abortSignal: ctx.signal })).PublicAccessBlockConfiguration;
-  } catch (error) {
-    if (!hasAwsCode(error, "NoSuchPublicAccessBlockConfiguration")) throw error;
-  }
+  const current = await readBlockPublicAccess(ctx);
   const off = settingsOff(current);
   if (off.length === 0) return false;
   await s3(ctx).send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: allBlocked }), { abortSignal: ctx.signal });
@@ -61,22 +81,38 @@ async function readPolicy(ctx: StepContext): Promise<Policy | undefined> {
   }
 }
 
+/** S3's verdict on the policy the bucket has now (GetBucketPolicyStatus); undefined when it has none. */
+async function policyIsPublic(ctx: StepContext): Promise<boolean | undefined> {
+  try {
+    const result = await s3(ctx).send(new GetBucketPolicyStatusCommand({ Bucket: ctx.resource.spec.bucket.name }), { abortSignal: ctx.signal });
+    return result.PolicyStatus?.IsPublic === true;
+  } catch (error) {
+    if (hasAwsCode(error, "NoSuchBucketPolicy")) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Makes the policy grant reads to this distribution only, through CloudFront's service principal, keeping
- * other statements and dropping public ones. Returns whether it changed anything.
+ * other statements and dropping the ones S3 considers public. Returns whether it changed anything.
  */
 export async function ensureBucketPolicy(ctx: StepContext, distributionArn: string): Promise<boolean> {
   const bucket = ctx.resource.spec.bucket.name;
   const sid = policyStatementId(ctx.owner);
   const current = await readPolicy(ctx);
   const { policy, removedPublic } = desiredBucketPolicy(current, { sid, bucket, distributionArn });
-  if (policiesEquivalent(current, policy)) return false;
-  await s3(ctx).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }), { abortSignal: ctx.signal });
+  if (policiesEquivalent(current, policy)) {
+    // Stalled because S3 called the policy public: ask again, so the stall lasts exactly as long as that does.
+    if (stalledFor(ctx.resource, stillPublicReason)) await confirmNotPublic(ctx, policy);
+    return false;
+  }
+  await putPolicy(ctx, policy, current);
   for (const statement of removedPublic) {
+    const label = statement.Sid === undefined ? "" : ` (${statement.Sid})`;
     ctx.notices.push({
       kind: "drift",
       reason: "PublicStatementRemoved",
-      message: `removed a public statement${statement.Sid === undefined ? "" : ` (${statement.Sid})`} from the policy of bucket ${bucket}`,
+      message: `removed a public statement${label} from the policy of bucket ${bucket}: ${judgeStatement(statement).reason}`,
       drift: "public-policy-statement",
     });
   }
@@ -87,7 +123,38 @@ export async function ensureBucketPolicy(ctx: StepContext, distributionArn: stri
       ? { kind: "drift", reason: "BucketPolicyCorrected", message, drift: "bucket-policy-statement" }
       : { kind: "changed", reason: "BucketPolicyGranted", message },
   );
+  await confirmNotPublic(ctx, policy);
   return true;
+}
+
+/**
+ * Writes the policy. A 403 AccessDenied is either IAM refusing the operator or Block Public Access refusing a
+ * policy S3 considers public; the second becomes PublicPolicyRejected, naming the statements, and the first
+ * stays AccessDenied (naming the IAM action).
+ */
+async function putPolicy(ctx: StepContext, policy: Policy, current: Policy | undefined): Promise<void> {
+  const bucket = ctx.resource.spec.bucket.name;
+  try {
+    await s3(ctx).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }), { abortSignal: ctx.signal });
+  } catch (error) {
+    if (!hasAwsCode(error, "AccessDenied")) throw error;
+    const blockPublicPolicy = (await readBlockPublicAccess(ctx))?.BlockPublicPolicy === true;
+    const storedPolicyPublic = blockPublicPolicy && current !== undefined ? await policyIsPublic(ctx) : undefined;
+    const refusal = policyRefusal({ bucket, attempted: policy.Statement, stored: current?.Statement ?? [], blockPublicPolicy, storedPolicyPublic });
+    if (refusal === undefined) throw error;
+    if (refusal.kind === "public") throw new PermanentError("PublicPolicyRejected", refusal.message, { cause: error });
+    throw new PermanentError(error.reason, `${error.message}. ${refusal.message}`, { cause: error });
+  }
+}
+
+/** After a write, or while stalled for it: S3 must agree that the policy is not public. */
+async function confirmNotPublic(ctx: StepContext, policy: Policy): Promise<void> {
+  if ((await policyIsPublic(ctx)) !== true) return;
+  throw new PermanentError(stillPublicReason, policyStillPublic(ctx.resource.spec.bucket.name, policy.Statement));
+}
+
+function stalledFor(resource: SecuredContentBucket, reason: string): boolean {
+  return resource.status?.conditions?.some((c) => c.type === conditionTypes.stalled && c.status === "True" && c.reason === reason) ?? false;
 }
 
 /** Removes only our statement; deletes the policy when nothing else is left in it. */

@@ -1,9 +1,10 @@
-// The bucket policy as data: parse what S3 returns, decide which statements make the bucket public, and work
-// out the policy we want: our CloudFront statement in, public statements out, everything else kept.
+// The bucket policy as data: parse what S3 returns and work out the policy we want: our CloudFront statement in,
+// the statements S3 considers public out (public-policy.ts holds S3's rule), everything else kept.
 // Policies are compared after normalization, never as strings.
 import { z } from "zod";
 import { PermanentError } from "../../errors.ts";
 import { deepEqual } from "../../util/deep-equal.ts";
+import { isPublicStatement, judgeStatement, statementLabel } from "./public-policy.ts";
 
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]);
@@ -48,46 +49,6 @@ export function parsePolicy(text: string): Policy {
   return result.data;
 }
 
-/** Condition keys that pin a statement to known callers, which makes a wildcard principal non-public. */
-const restrictingKeys = new Set(
-  [
-    "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOrgID",
-    "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:userid",
-    "s3:DataAccessPointArn", "s3:DataAccessPointAccount",
-  ].map((k) => k.toLowerCase()),
-);
-
-function list(value: string | readonly string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return typeof value === "string" ? [value] : [...value];
-}
-
-function hasWildcardPrincipal(statement: Statement): boolean {
-  if (statement.NotPrincipal !== undefined) return true; // "everyone except" is public
-  const principal = statement.Principal;
-  if (principal === undefined) return false;
-  if (principal === "*") return true;
-  return list(principal["AWS"]).some((p) => p === "*");
-}
-
-function isPinnedByCondition(statement: Statement): boolean {
-  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
-    if (operator.startsWith("ForAnyValue:") || operator.endsWith("IfExists")) continue;
-    for (const [key, value] of Object.entries(entries)) {
-      const values = Array.isArray(value) ? value : [value];
-      if (restrictingKeys.has(key.toLowerCase()) && values.every((v) => typeof v === "string" && !v.includes("*") && !v.includes("?"))) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-/** An Allow to everyone (a wildcard principal) that no condition pins to known callers, as S3 judges it. */
-export function isPublicStatement(statement: Statement): boolean {
-  return statement.Effect === "Allow" && hasWildcardPrincipal(statement) && !isPinnedByCondition(statement);
-}
-
 export interface CloudFrontGrant {
   readonly sid: string;
   readonly bucket: string;
@@ -108,7 +69,7 @@ export function cloudFrontReadStatement(grant: CloudFrontGrant): Statement {
 
 export interface DesiredPolicy {
   readonly policy: Policy;
-  /** Public statements that were dropped, for the Event that says so. */
+  /** Statements S3 considers public, dropped, for the Event that says so. Nothing else is ever dropped. */
   readonly removedPublic: readonly Statement[];
 }
 
@@ -121,6 +82,90 @@ export function desiredBucketPolicy(current: Policy | undefined, grant: CloudFro
   // Keep our statement where it was, so a correction does not reorder someone else's policy.
   const ordered = existingIndex < 0 ? [...kept, ours] : insertAt(kept, countKeptBefore(statements, existingIndex, grant.sid), ours);
   return { policy: { ...current, Version: current?.Version ?? "2012-10-17", Statement: ordered }, removedPublic };
+}
+
+/** The Stalled reason when S3 calls a policy public that, by its documented rule, is not. */
+export const stillPublicReason = "BucketPolicyStillPublic";
+
+const howToNarrow =
+  "grant to fixed principals, or limit callers with fixed values of aws:SourceIp (ranges of /8 or narrower for IPv4, /32 for IPv6), " +
+  "aws:SourceArn, aws:SourceVpc, aws:SourceVpce, aws:SourceAccount or another key S3 lists, under a positive operator such as StringEquals or IpAddress";
+
+export interface RefusalFacts {
+  readonly bucket: string;
+  /** The policy the operator tried to write. */
+  readonly attempted: readonly Statement[];
+  /** The policy the bucket still has (empty when it has none). */
+  readonly stored: readonly Statement[];
+  /** The bucket's BlockPublicPolicy setting, read after the refusal. */
+  readonly blockPublicPolicy: boolean;
+  /** S3's verdict on the stored policy (GetBucketPolicyStatus); undefined when not asked or there is none. */
+  readonly storedPolicyPublic: boolean | undefined;
+}
+
+/**
+ * `public`: Block Public Access refused the policy as public, with the statements to name. `uncertain`: it may
+ * have, but an IAM denial fits the facts as well; the message is a hint to add to the AccessDenied.
+ */
+export interface PolicyRefusal {
+  readonly kind: "public" | "uncertain";
+  readonly message: string;
+}
+
+/**
+ * Why S3 answered PutBucketPolicy with 403 AccessDenied, when Block Public Access can be the reason; undefined
+ * when only IAM can (BlockPublicPolicy is off, or the policy grants to fixed principals only, or S3 judges the
+ * statements we keep non-public where they already are).
+ *
+ * The policy we write keeps only statements this rule calls non-public, so S3 refuses it only where S3 and the
+ * rule disagree, about a statement that grants to everyone and relies on a condition. Each such statement is in
+ * the bucket's current policy too, so S3's verdict on that policy decides, unless it also holds statements we
+ * are removing as public: then S3's "public" may be about those, and IAM stays a possible cause.
+ */
+export function policyRefusal(facts: RefusalFacts): PolicyRefusal | undefined {
+  if (!facts.blockPublicPolicy) return undefined;
+  const label = (statement: Statement, index: number): string => {
+    const stored = facts.stored.indexOf(statement);
+    return `${statementLabel(statement, stored >= 0 ? stored : index)} (${judgeStatement(statement).reason})`;
+  };
+  const publicOnes = facts.attempted.flatMap((s, i) => (isPublicStatement(s) ? [label(s, i)] : []));
+  if (publicOnes.length > 0) {
+    return {
+      kind: "public",
+      message:
+        `S3 refused the policy for bucket ${facts.bucket}: Block Public Access (BlockPublicPolicy) is on, and by S3's rule these ` +
+        `statements are public: ${publicOnes.join("; ")}. Remove them or narrow them: ${howToNarrow}`,
+    };
+  }
+  const conditional = facts.attempted.flatMap((s, i) => (judgeStatement(s).restsOnCondition ? [label(s, i)] : []));
+  if (conditional.length === 0 || facts.storedPolicyPublic !== true) return undefined;
+  if (facts.stored.some(isPublicStatement)) {
+    return {
+      kind: "uncertain",
+      message:
+        `If the operator's role does have that action: Block Public Access (BlockPublicPolicy) is on, and S3 may judge public one of ` +
+        `these statements, which grant to everyone and are kept because a condition limits them: ${conditional.join("; ")}`,
+    };
+  }
+  return {
+    kind: "public",
+    message:
+      `S3 refused the policy for bucket ${facts.bucket}: Block Public Access (BlockPublicPolicy) is on, and S3 reports the bucket's ` +
+      `current policy as public although no statement in it is public by S3's documented rule. S3 judges public at least one of ` +
+      `these, which grant to everyone and which the operator keeps because a condition limits them: ${conditional.join("; ")}. ` +
+      `The operator removes only statements it can show to be public: narrow or remove that one by hand (${howToNarrow})`,
+  };
+}
+
+/** The message when S3 calls the policy public after the operator wrote it. */
+export function policyStillPublic(bucket: string, statements: readonly Statement[]): string {
+  const conditional = statements.flatMap((s, i) => (judgeStatement(s).restsOnCondition ? [`${statementLabel(s, i)} (${judgeStatement(s).reason})`] : []));
+  const suspects = conditional.length === 0 ? "" : `; the statements that grant to everyone and rely on a condition are: ${conditional.join("; ")}`;
+  return (
+    `S3 reports the policy of bucket ${bucket} as public (GetBucketPolicyStatus), although by S3's documented rule no statement ` +
+    `in it is${suspects}. Check that Block Public Access is on for the bucket and the account, and narrow or remove the ` +
+    `statement S3 objects to by hand (${howToNarrow})`
+  );
 }
 
 /** The policy without our statement, or undefined when nothing would be left (delete the policy then). */

@@ -4,6 +4,7 @@
 import type { DistributionConfig, LambdaFunctionAssociation, Origin } from "@aws-sdk/client-cloudfront";
 import { managedCachePolicyIds, type ManagedCachePolicy, type SecuredContentBucket } from "../../api/index.ts";
 import { deepEqual } from "../../util/deep-equal.ts";
+import { fitted, limits } from "../shared/naming.ts";
 
 /** The id of a managed cache policy named in the spec, or the id the spec gives. */
 export function cachePolicyId(nameOrId: string): string {
@@ -77,7 +78,7 @@ export function distributionInputs(resource: SecuredContentBucket, facts: Distri
       distribution.logging === undefined
         ? { bucket: "", prefix: "" }
         : { bucket: loggingBucketDomain(distribution.logging.bucket), prefix: distribution.logging.prefix ?? "" },
-    comment: distribution.comment ?? `${metadata.namespace}/${metadata.name}`,
+    comment: distribution.comment ?? fitted(`${metadata.namespace}/${metadata.name}`, limits.distributionComment),
     enabled: true,
   };
 }
@@ -173,7 +174,17 @@ export function withOwnedFields(current: DistributionConfig, inputs: Distributio
   const origins = current.Origins?.Items ?? [];
   const ours = ownedOrigin(inputs);
   const existing = origins.find((o) => o.Id === originId);
-  const mergedOrigin: Origin = existing === undefined ? ours : { ...existing, ...pick(ours, ["DomainName", "S3OriginConfig", "OriginAccessControlId"]) };
+  // Only the leaves we set are ours: CloudFront fills in others (S3OriginConfig.OriginReadTimeout, say), and a
+  // value someone else set there survives our update.
+  const mergedOrigin: Origin =
+    existing === undefined
+      ? ours
+      : {
+          ...existing,
+          DomainName: ours.DomainName,
+          OriginAccessControlId: ours.OriginAccessControlId,
+          S3OriginConfig: { ...existing.S3OriginConfig, OriginAccessIdentity: "" },
+        };
   const mergedOrigins = existing === undefined ? [mergedOrigin, ...origins] : origins.map((o) => (o.Id === originId ? mergedOrigin : o));
   return {
     ...current,
@@ -216,17 +227,37 @@ function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]
   return Object.fromEntries(keys.map((k) => [k, object[k]])) as Pick<T, K>;
 }
 
-/** What we own, normalized: CloudFront omits empty Items lists, and may add defaults we do not manage. */
+/**
+ * Exactly the leaves we own, normalized: CloudFront omits empty Items lists, adds defaults we do not manage, and
+ * does not keep the order of set-like lists (methods, aliases), so those are compared as sets.
+ */
 function ownedProjection(config: DistributionConfig): Record<string, unknown> {
   const origin = config.Origins?.Items?.find((o) => o.Id === originId);
   const behaviour = (config.DefaultCacheBehavior ?? {}) as Record<string, unknown>;
-  const topLevel = pick(config, ["Comment", "Enabled", "PriceClass", "Aliases", "ViewerCertificate", "WebACLId", "Logging", "HttpVersion", "IsIPV6Enabled"]);
+  const topLevel = pick(config, ["Comment", "Enabled", "PriceClass", "WebACLId", "Logging", "HttpVersion", "IsIPV6Enabled"]);
   return normalizeLists({
     ...topLevel,
+    Aliases: setOf(config.Aliases?.Items),
     ViewerCertificate: certificateProjection(config.ViewerCertificate),
-    origin: origin === undefined ? undefined : pick(origin, ["DomainName", "S3OriginConfig", "OriginAccessControlId"]),
-    behaviour: Object.fromEntries(Object.keys(ownedBehaviourKeys).map((k) => [k, behaviour[k]])),
+    origin:
+      origin === undefined
+        ? undefined
+        : {
+            DomainName: origin.DomainName,
+            "S3OriginConfig.OriginAccessIdentity": origin.S3OriginConfig?.OriginAccessIdentity,
+            OriginAccessControlId: origin.OriginAccessControlId,
+          },
+    behaviour: {
+      ...Object.fromEntries(Object.keys(ownedBehaviourKeys).map((k) => [k, behaviour[k]])),
+      AllowedMethods: setOf(config.DefaultCacheBehavior?.AllowedMethods?.Items),
+      "AllowedMethods.CachedMethods": setOf(config.DefaultCacheBehavior?.AllowedMethods?.CachedMethods?.Items),
+    },
   }) as Record<string, unknown>;
+}
+
+/** A set-like list as CloudFront may return it, in any order: sorted, and absent counted as empty. */
+function setOf(items: readonly string[] | undefined): string[] {
+  return [...(items ?? [])].sort();
 }
 
 /**

@@ -29,11 +29,33 @@ export function desiredFunctionSettings(settings: { edgeFunctionRoleArn: string;
   return { Role: settings.edgeFunctionRoleArn, Runtime: settings.edgeRuntime as Runtime, Handler: lambdaHandler, MemorySize: 128, Timeout: 5 };
 }
 
-/** The settings (and environment variables, which Lambda@Edge forbids) that differ; empty when in sync. */
+/**
+ * What Lambda@Edge refuses in a function it replicates ("Restrictions on Lambda@Edge", CloudFront Developer
+ * Guide: no environment variables, no layers, no VPC configuration) and the architecture it runs, x86_64. A hand
+ * edit of any of these on $LATEST would be published with the next version, and CloudFront would refuse the
+ * association.
+ */
+export const edgeArchitecture = "x86_64";
+
+/** The settings, and the features Lambda@Edge forbids, that differ; empty when in sync. */
 export function driftedSettings(config: FunctionConfiguration, desired: FunctionSettings): string[] {
   const drifted: string[] = (Object.keys(desired) as (keyof FunctionSettings)[]).filter((key) => config[key] !== desired[key]);
   if (Object.keys(config.Environment?.Variables ?? {}).length > 0) drifted.push("Environment");
+  if ((config.Layers ?? []).length > 0) drifted.push("Layers");
+  if ((config.VpcConfig?.SubnetIds ?? []).length > 0 || (config.VpcConfig?.SecurityGroupIds ?? []).length > 0) drifted.push("VpcConfig");
+  const architectures = config.Architectures ?? [edgeArchitecture];
+  if (architectures.length !== 1 || architectures[0] !== edgeArchitecture) drifted.push("Architectures");
   return drifted;
+}
+
+/** The configuration update that puts the drifted settings back (Architectures goes with the code instead). */
+export function configurationCorrection(drifted: readonly string[], desired: FunctionSettings): Record<string, unknown> {
+  return {
+    ...desired,
+    ...(drifted.includes("Environment") ? { Environment: { Variables: {} } } : {}),
+    ...(drifted.includes("Layers") ? { Layers: [] } : {}),
+    ...(drifted.includes("VpcConfig") ? { VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } } : {}),
+  };
 }
 
 /** A version holds the package when its code and settings are the desired ones. */

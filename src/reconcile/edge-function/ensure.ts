@@ -19,11 +19,13 @@ import { isAwsError } from "../../aws/errors.ts";
 import { PermanentError } from "../../errors.ts";
 import { inSync, waitingOn, type Notice, type StepContext, type StepOutcome } from "../shared/context.ts";
 import { OwnershipConflictError } from "../shared/errors.ts";
-import { edgeFunctionName, ownerKey, ownershipTags, tagKeys } from "../shared/naming.ts";
+import { edgeFunctionName, fitted, limits, ownerKey, ownershipTags, tagKeys } from "../shared/naming.ts";
 import { desiredEdgeConfig } from "./config.ts";
 import {
+  configurationCorrection,
   currentVersion,
   desiredFunctionSettings,
+  edgeArchitecture,
   driftedSettings,
   holdsPackage,
   referencedVersions,
@@ -36,7 +38,7 @@ import {
   type FunctionSettings,
 } from "./desired.ts";
 import { userPoolJwks } from "./jwks.ts";
-import { getFunction, isBusy, listVersions, settle, type ObservedFunction } from "./read.ts";
+import { functionTags, getFunction, isBusy, listVersions, settle, type ObservedFunction } from "./read.ts";
 
 // The handler bundle depends only on the source and the esbuild version, so it is built once per process.
 // esbuild is a devDependency: an image without it builds the bundle at image build time and hands it in
@@ -94,11 +96,13 @@ export async function ensureEdgeFunction(ctx: StepContext, options: { referenced
   const desired = await desiredFunction(ctx);
   const referenced = referencedVersions(desired.name, options.referencedVersionArns);
   const newest = [...referenced].map(Number).sort((a, b) => b - a)[0];
-  // The usual resync: the version the distribution uses already holds the package. One read, no write.
+  // The usual resync: the version the distribution uses already holds the package. Two reads (the version,
+  // and the function's tags, which a read of a version does not return), no write.
   if (newest !== undefined) {
     const inUse = await getFunction(ctx, desired.name, String(newest));
     if (inUse !== undefined && !isBusy(inUse.config) && holdsPackage(inUse.config, desired.settings, desired.edgePackage.sha256Base64)) {
-      await claimTags(ctx, desired, inUse);
+      const tags = await functionTags(ctx, unqualifiedArn(inUse.config.FunctionArn ?? ""));
+      await claimTags(ctx, desired, { config: inUse.config, tags });
       return ready(ctx, stateOf(desired.name, inUse.config));
     }
   }
@@ -131,8 +135,9 @@ async function createFunction(ctx: StepContext, desired: Desired, referenced: Re
       new CreateFunctionCommand({
         FunctionName: name,
         ...settings,
+        Architectures: [edgeArchitecture],
         Code: { ZipFile: edgePackage.zip },
-        Description: `SecuredContentBucket ${ctx.owner.namespace}/${ctx.owner.name}: Cognito viewer-request authorizer`,
+        Description: fitted(`SecuredContentBucket ${ctx.owner.namespace}/${ctx.owner.name}: Cognito viewer-request authorizer`, limits.lambdaDescription),
         Publish: true,
         Tags: tags,
       }),
@@ -161,21 +166,29 @@ async function updateFunction(
   const { name, settings, edgePackage } = desired;
   let latest = await settle(ctx, name, observed);
   const drifted = isBusy(latest) ? [] : driftedSettings(latest, settings);
-  if (drifted.length > 0) {
-    const environment = drifted.includes("Environment") ? { Environment: { Variables: {} } } : {};
-    latest = await ctx.aws.lambda().send(new UpdateFunctionConfigurationCommand({ FunctionName: name, ...settings, ...environment }), { abortSignal: ctx.signal });
+  const configurationDrift = drifted.filter((setting) => setting !== "Architectures");
+  if (configurationDrift.length > 0) {
+    const command = new UpdateFunctionConfigurationCommand({ FunctionName: name, ...configurationCorrection(configurationDrift, settings) });
+    latest = await ctx.aws.lambda().send(command, { abortSignal: ctx.signal });
     ctx.notices.push({
       kind: "drift",
       reason: "EdgeFunctionConfigurationCorrected",
-      message: `edge function ${name} had drifted (${drifted.join(", ")}); restored its settings`,
+      message: `edge function ${name} had drifted (${configurationDrift.join(", ")}); restored its settings`,
       drift: "edge-function-configuration",
     });
     latest = await settle(ctx, name, latest);
   }
-  const codeOutdated = latest.CodeSha256 !== edgePackage.sha256Base64 || latest.LastUpdateStatus === "Failed";
+  // The architecture is set with the code: a function moved to another one gets the package again, on x86_64.
+  const architectureDrift = driftedSettings(latest, settings).includes("Architectures");
+  const codeOutdated = latest.CodeSha256 !== edgePackage.sha256Base64 || latest.LastUpdateStatus === "Failed" || architectureDrift;
   if (!isBusy(latest) && codeOutdated) {
-    latest = await ctx.aws.lambda().send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: edgePackage.zip }), { abortSignal: ctx.signal });
-    ctx.notices.push(codeNotice(ctx, name, edgePackage.sha256Base64));
+    const command = new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: edgePackage.zip, Architectures: [edgeArchitecture] });
+    latest = await ctx.aws.lambda().send(command, { abortSignal: ctx.signal });
+    ctx.notices.push(
+      architectureDrift
+        ? { kind: "drift", reason: "EdgeFunctionArchitectureCorrected", message: `edge function ${name} ran on another architecture; restored ${edgeArchitecture}`, drift: "edge-function-configuration" }
+        : codeNotice(ctx, name, edgePackage.sha256Base64),
+    );
     latest = await settle(ctx, name, latest);
   }
   if (isBusy(latest)) return waiting(ctx, await inUseState(ctx, name, referenced), `edge function ${name} is being updated; publishing once Lambda finishes`);

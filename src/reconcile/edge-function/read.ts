@@ -1,6 +1,6 @@
 // Reading the edge function: the function or one version, its versions, and waiting (bounded) for Lambda to
 // finish an update before the next write.
-import { GetFunctionCommand, GetFunctionConfigurationCommand, paginateListVersionsByFunction, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { GetFunctionCommand, GetFunctionConfigurationCommand, ListTagsCommand, paginateListVersionsByFunction, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isAwsError } from "../../aws/errors.ts";
 import type { StepContext } from "../shared/context.ts";
@@ -15,7 +15,10 @@ export interface ObservedFunction {
   readonly tags: Record<string, string>;
 }
 
-/** GetFunction, of the function or of one version; undefined when there is none. */
+/**
+ * GetFunction, of the function or of one version; undefined when there is none. Lambda returns tags only for
+ * the function itself: a read of a version comes back without them, so its `tags` are empty.
+ */
 export async function getFunction(ctx: StepContext, name: string, qualifier?: string): Promise<ObservedFunction | undefined> {
   try {
     const input = qualifier === undefined ? { FunctionName: name } : { FunctionName: name, Qualifier: qualifier };
@@ -26,6 +29,11 @@ export async function getFunction(ctx: StepContext, name: string, qualifier?: st
     if (isAwsError(error, "NotFound")) return undefined;
     throw error;
   }
+}
+
+/** The function's tags, read from the function itself (a version's read carries none). */
+export async function functionTags(ctx: StepContext, unqualifiedArn: string): Promise<Record<string, string>> {
+  return (await ctx.aws.lambda().send(new ListTagsCommand({ Resource: unqualifiedArn }), { abortSignal: ctx.signal })).Tags ?? {};
 }
 
 /** Busy while being created or updated; Lambda refuses further updates (and CloudFront the version) until then. */

@@ -1,20 +1,45 @@
-// The Origin Access Control a resource should have, and how a live one differs: pure, no I/O.
+// The origin access controls resources use, and how a live one differs: pure, no I/O.
+//
+// An OAC is not tied to a bucket: it only tells CloudFront to sign requests to an S3 origin (the bucket policy
+// decides which distribution may read). AWS allows 100 OACs per account and 100 distributions per OAC by
+// default (CloudFront quotas, "Origin access controls per AWS account", "Distributions per origin access
+// control"), so the resources of a cluster share them: number 1 until CloudFront refuses a 101st distribution,
+// then number 2, and so on. Resources created before OACs were shared keep their own.
 import type { OriginAccessControlConfig, OriginAccessControlSummary } from "@aws-sdk/client-cloudfront";
-import { originAccessControlName, type OwnerIdentity } from "../shared/naming.ts";
+import { fitted, originAccessControlName, sharedOriginAccessControlIndex, sharedOriginAccessControlName, type OwnerIdentity } from "../shared/naming.ts";
 
 type ConfigKey = "Name" | "Description" | "OriginAccessControlOriginType" | "SigningBehavior" | "SigningProtocol";
 /** Every setting of an OAC; we own them all. */
 export type OwnedSettings = { readonly [K in ConfigKey]-?: NonNullable<OriginAccessControlConfig[K]> };
 
-/** The OAC this resource should have: it signs every request to the S3 origin with SigV4. */
-export function desiredOriginAccessControl(owner: OwnerIdentity): OwnedSettings {
+const signing = { OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" } as const;
+
+/** A description stays well within what CloudFront accepts. */
+const maxDescription = 128;
+
+/** The cluster's shared OAC number `index`: it signs every request to an S3 origin with SigV4. */
+export function sharedOriginAccessControl(cluster: string, index: number): OwnedSettings {
   return {
-    Name: originAccessControlName(owner),
-    Description: `SecuredContentBucket ${owner.namespace}/${owner.name}`,
-    OriginAccessControlOriginType: "s3",
-    SigningBehavior: "always",
-    SigningProtocol: "sigv4",
+    Name: sharedOriginAccessControlName(cluster, index),
+    Description: fitted(`Shared by the SecuredContentBuckets of cluster ${cluster}`, maxDescription),
+    ...signing,
   };
+}
+
+/** A resource's own OAC, as created before OACs were shared. */
+export function ownOriginAccessControl(owner: OwnerIdentity): OwnedSettings {
+  return { Name: originAccessControlName(owner), Description: fitted(`SecuredContentBucket ${owner.namespace}/${owner.name}`, maxDescription), ...signing };
+}
+
+/**
+ * The OAC a live one should be, when it is one this resource may use: the cluster's shared OAC of that number, or
+ * the resource's own. Undefined for any other OAC (another cluster's, another resource's, someone else's).
+ */
+export function desiredFor(owner: OwnerIdentity, name: string | undefined): OwnedSettings | undefined {
+  const index = sharedOriginAccessControlIndex(owner.cluster, name);
+  if (index !== undefined) return sharedOriginAccessControl(owner.cluster, index);
+  const own = ownOriginAccessControl(owner);
+  return name === own.Name ? own : undefined;
 }
 
 /** The settings that differ from what we want, by name; empty when in sync. */

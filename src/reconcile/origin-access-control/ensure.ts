@@ -1,11 +1,20 @@
-// The Origin Access Control that signs CloudFront's requests to the bucket: s3, sigv4, always. Found by the id
-// in status, else by its deterministic name; created when absent; drifted settings put back.
+// The origin access control that signs CloudFront's requests to the bucket: s3, sigv4, always. A resource keeps
+// the OAC its status names while that is one it may use (its cluster's shared OAC, or its own from before OACs
+// were shared); otherwise it takes the cluster's first shared OAC not known to be full, found by its name
+// through the shared index, and created when absent. Drifted settings are put back.
 import { CreateOriginAccessControlCommand, UpdateOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
-import { hasAwsCode } from "../../aws/errors.ts";
 import { conditionTypes } from "../../api/index.ts";
+import { hasAwsCode } from "../../aws/errors.ts";
 import { inSync, type StepContext, type StepOutcome } from "../shared/context.ts";
-import { desiredOriginAccessControl, driftedSettings, type OwnedSettings } from "./desired.ts";
+import { sharedOriginAccessControlIndex } from "../shared/naming.ts";
+import { desiredFor, driftedSettings, sharedOriginAccessControl, type OwnedSettings } from "./desired.ts";
 import { allOriginAccessControlIds, findOriginAccessControlByName, getOriginAccessControl, type FoundOriginAccessControl } from "./read.ts";
+
+export interface OriginAccessControlUse {
+  readonly id: string;
+  /** The number of the cluster's shared OAC, or undefined for a resource's own. */
+  readonly sharedIndex: number | undefined;
+}
 
 /**
  * The OAC with this name, through the index shared by reconciles: a hit is confirmed by id, so a stale one costs
@@ -28,6 +37,12 @@ async function correct(ctx: StepContext, found: FoundOriginAccessControl, desire
   await ctx.aws
     .cloudFront()
     .send(new UpdateOriginAccessControlCommand({ Id: found.id, IfMatch: etag, OriginAccessControlConfig: desired }), { abortSignal: ctx.signal });
+  ctx.notices.push({
+    kind: "drift",
+    reason: "OriginAccessControlCorrected",
+    message: `origin access control ${found.id} had drifted (${driftedSettings(found.settings, desired).join(", ")}); restored s3/sigv4/always`,
+    drift: "origin-access-control",
+  });
 }
 
 /** Creates the OAC; if another reconcile created it a moment ago (the name is taken), uses that one. */
@@ -48,28 +63,42 @@ async function createOrAdopt(ctx: StepContext, desired: OwnedSettings): Promise<
   }
 }
 
+/** The first shared OAC number this process does not know to be full. */
+export function firstOpenIndex(full: ReadonlySet<number>): number {
+  let index = 1;
+  while (full.has(index)) index += 1;
+  return index;
+}
+
+/** The OAC in status, when this resource may keep it: one it may use, and not a full one it was never put on. */
+async function keepKnown(ctx: StepContext, known: { id?: string; inUse: boolean }): Promise<OriginAccessControlUse | undefined> {
+  if (known.id === undefined) return undefined;
+  const found = await getOriginAccessControl(ctx, known.id);
+  const desired = desiredFor(ctx.owner, found?.settings.Name);
+  if (found === undefined || desired === undefined) return undefined;
+  const sharedIndex = sharedOriginAccessControlIndex(ctx.owner.cluster, desired.Name);
+  if (!known.inUse && sharedIndex !== undefined && ctx.fullSharedOriginAccessControls.has(sharedIndex)) return undefined;
+  if (driftedSettings(found.settings, desired).length > 0) await correct(ctx, found, desired);
+  return { id: found.id, sharedIndex };
+}
+
 /**
- * Finds the OAC (by the id in status, else by name), creates it when absent, and corrects drifted settings.
- * In sync with a known id this is one read and no write.
+ * The OAC the distribution must use. `inUse` says the resource's distribution already exists (on the OAC in
+ * status, if that is one it may use), so a full shared OAC is kept rather than moved away from. In sync with a
+ * known id this is one read and no write.
  */
-export async function ensureOriginAccessControl(ctx: StepContext, known: { id?: string }): Promise<StepOutcome<{ id: string }>> {
-  const desired = desiredOriginAccessControl(ctx.owner);
+export async function ensureOriginAccessControl(ctx: StepContext, known: { id?: string; inUse: boolean }): Promise<StepOutcome<OriginAccessControlUse>> {
   const generation = ctx.resource.metadata.generation;
-  const byId = known.id === undefined ? undefined : await getOriginAccessControl(ctx, known.id);
-  // An id whose OAC carries another name is not ours (a restored status, say): fall back to the name.
-  const found = byId?.settings.Name === desired.Name ? byId : await lookUp(ctx, desired.Name);
-  const id = found === undefined ? await createOrAdopt(ctx, desired) : found.id;
-  if (found !== undefined) {
-    const drifted = driftedSettings(found.settings, desired);
-    if (drifted.length > 0) {
-      await correct(ctx, found, desired);
-      ctx.notices.push({
-        kind: "drift",
-        reason: "OriginAccessControlCorrected",
-        message: `origin access control ${found.id} had drifted (${drifted.join(", ")}); restored s3/sigv4/always`,
-        drift: "origin-access-control",
-      });
-    }
-  }
-  return { condition: inSync(conditionTypes.originAccessReady, `origin access control ${id} signs requests to the bucket`, generation), value: { id } };
+  const kept = await keepKnown(ctx, known);
+  const use = kept ?? (await sharedUse(ctx));
+  return { condition: inSync(conditionTypes.originAccessReady, `origin access control ${use.id} signs requests to the bucket`, generation), value: use };
+}
+
+async function sharedUse(ctx: StepContext): Promise<OriginAccessControlUse> {
+  const sharedIndex = firstOpenIndex(ctx.fullSharedOriginAccessControls);
+  const desired = sharedOriginAccessControl(ctx.owner.cluster, sharedIndex);
+  const found = await lookUp(ctx, desired.Name);
+  if (found === undefined) return { id: await createOrAdopt(ctx, desired), sharedIndex };
+  if (driftedSettings(found.settings, desired).length > 0) await correct(ctx, found, desired);
+  return { id: found.id, sharedIndex };
 }

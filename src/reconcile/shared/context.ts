@@ -48,6 +48,8 @@ export interface StepContext {
   readonly notices: Notice[];
   /** Origin access control ids by name, shared by reconciles. */
   readonly originAccessControls: NameIndex;
+  /** The numbers of the cluster's shared origin access controls CloudFront said are full, in this process. */
+  readonly fullSharedOriginAccessControls: Set<number>;
 }
 
 export interface StepOutcome<T> {

@@ -24,6 +24,26 @@ function shortHash(text: string, length: number): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
+/**
+ * AWS's length limits on what the operator writes. Each is a 400 on AWS when exceeded (the API references of
+ * DistributionConfig and CreateFunction, and the tag rules of S3, CloudFront and Lambda).
+ */
+export const limits = {
+  distributionComment: 128,
+  lambdaDescription: 256,
+  tagValue: 256,
+} as const;
+
+/**
+ * `text` when it fits in `max` characters; otherwise cut, ending in a hash of the whole text, so the result is
+ * deterministic and two long texts that differ only at the end stay different.
+ */
+export function fitted(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const hash = shortHash(text, 10);
+  return `${text.slice(0, max - hash.length - 1)}~${hash}`;
+}
+
 /** `<prefix>-<readable part>-<hash>`, cut to `max` characters, with only the characters `allowed` permits. */
 function boundedName(prefix: string, owner: OwnerIdentity, max: number, allowed: RegExp): string {
   const hash = shortHash(`${owner.cluster}/${owner.namespace}/${owner.name}`, 10);
@@ -32,14 +52,38 @@ function boundedName(prefix: string, owner: OwnerIdentity, max: number, allowed:
   return `${prefix}-${readable.slice(0, room).replace(/-$/, "")}-${hash}`;
 }
 
-/** The key that identifies the owner in the claim tag: cluster, namespace and name (the uid is a separate tag). */
+/**
+ * The key that identifies the owner in the claim tag: cluster, namespace and name (the uid is a separate tag),
+ * fitted to a tag value's 256 characters (only names longer than any claim written so far are cut).
+ */
 export function ownerKey(owner: Pick<OwnerIdentity, "cluster" | "namespace" | "name">): string {
-  return `${owner.cluster}/${owner.namespace}/${owner.name}`;
+  return fitted(`${owner.cluster}/${owner.namespace}/${owner.name}`, limits.tagValue);
 }
 
-/** Origin Access Control names: up to 64 characters. */
+/**
+ * The name of a resource's own origin access control, as the operator created them before OACs were shared.
+ * Such an OAC is still used, and deleted with its resource; new resources use the shared ones.
+ */
 export function originAccessControlName(owner: OwnerIdentity): string {
   return boundedName("scb", owner, 64, /[^a-zA-Z0-9-]/g);
+}
+
+/**
+ * The name of the cluster's shared origin access control number `index` (1, 2, ...): up to 64 characters,
+ * readable, and unique per cluster through a hash of the cluster name.
+ */
+export function sharedOriginAccessControlName(cluster: string, index: number): string {
+  const suffix = `-${shortHash(cluster, 8)}-${String(index)}`;
+  const readable = cluster.replace(/[^a-zA-Z0-9-]/g, "-").replace(/-+/g, "-");
+  const prefix = "scb-shared-";
+  return `${prefix}${readable.slice(0, 64 - prefix.length - suffix.length).replace(/-$/, "")}${suffix}`;
+}
+
+/** The index of a shared origin access control of this cluster, from its name; undefined for any other name. */
+export function sharedOriginAccessControlIndex(cluster: string, name: string | undefined): number | undefined {
+  const match = name === undefined ? null : /-(\d{1,6})$/.exec(name);
+  const index = match?.[1] === undefined ? undefined : Number(match[1]);
+  return index !== undefined && index >= 1 && sharedOriginAccessControlName(cluster, index) === name ? index : undefined;
 }
 
 /** Every edge function's name starts with this: the sweeper looks only at functions named so. */

@@ -1,7 +1,8 @@
 """Serves every moto service on one loopback port, with the project's fidelity patches applied first.
 
 Usage: python serve.py --port N [--host 127.0.0.1] [--deploy-after-reads 2] [--deploy-after-ms MS]
-                       [--edge-replica-linger-ms MS]
+                       [--edge-replica-linger-ms MS] [--max-origin-access-controls 100]
+                       [--max-distributions 500] [--bucket-tagging-stale-reads 1] [--disable-patch NAME ...]
 
 Prints one line starting with "moto ready on http://" once the socket is listening, then serves until
 SIGTERM or SIGINT. The harness (test/harness/moto.ts) starts it in its own process group and stops it there.
@@ -43,6 +44,35 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="how long Lambda refuses to delete an edge function after CloudFront stops using it "
         "(env MOTO_EDGE_REPLICA_LINGER_MS; AWS takes hours)",
     )
+    parser.add_argument(
+        "--max-origin-access-controls",
+        type=int,
+        default=int(os.environ.get("MOTO_MAX_ORIGIN_ACCESS_CONTROLS", "100")),
+        help="CreateOriginAccessControl fails with TooManyOriginAccessControls beyond this many "
+        "(env MOTO_MAX_ORIGIN_ACCESS_CONTROLS; AWS default 100)",
+    )
+    parser.add_argument(
+        "--max-distributions",
+        type=int,
+        default=int(os.environ.get("MOTO_MAX_DISTRIBUTIONS", "500")),
+        help="CreateDistribution fails with TooManyDistributions beyond this many (env MOTO_MAX_DISTRIBUTIONS; "
+        "AWS default 500)",
+    )
+    parser.add_argument(
+        "--bucket-tagging-stale-reads",
+        type=int,
+        default=int(os.environ.get("MOTO_BUCKET_TAGGING_STALE_READS", "1")),
+        help="GetBucketTagging reads after a tagging write that still return the previous tag set "
+        "(env MOTO_BUCKET_TAGGING_STALE_READS; 0 = consistent)",
+    )
+    parser.add_argument(
+        "--disable-patch",
+        action="append",
+        default=[name for name in os.environ.get("MOTO_DISABLED_PATCHES", "").split(",") if name],
+        metavar="NAME",
+        help="leave out one patch (repeatable; env MOTO_DISABLED_PATCHES, comma-separated); a realistic-mode "
+        "patch starts switched off instead and can be switched on at run time",
+    )
     args = parser.parse_args(argv)
     if not ipaddress.ip_address(args.host).is_loopback:
         parser.error(f"--host must be a loopback address, not {args.host}")
@@ -50,6 +80,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("deployment lengths cannot be negative")
     if args.edge_replica_linger_ms < 0:
         parser.error("--edge-replica-linger-ms cannot be negative")
+    if min(args.max_origin_access_controls, args.max_distributions, args.bucket_tagging_stale_reads) < 0:
+        parser.error("quotas and stale reads cannot be negative")
     return args
 
 
@@ -67,6 +99,10 @@ def main(argv: list[str]) -> None:
             deploy_after_reads=args.deploy_after_reads,
             deploy_after_ms=args.deploy_after_ms,
             edge_replica_linger_ms=args.edge_replica_linger_ms,
+            disabled=frozenset(args.disable_patch),
+            max_origin_access_controls=args.max_origin_access_controls,
+            max_distributions=args.max_distributions,
+            bucket_tagging_stale_reads=args.bucket_tagging_stale_reads,
         )
     )
     app = DomainDispatcherApplication(create_backend_app)

@@ -33,7 +33,8 @@ describe("CloudFront distribution config fields", () => {
   const expectOperatorFields = (config: DistributionConfig | undefined, functionArn: string): void => {
     const origin = config?.Origins?.Items?.[0];
     expect(origin?.OriginAccessControlId).toBe(oacId);
-    expect(origin?.S3OriginConfig).toEqual({ OriginAccessIdentity: "" });
+    // OriginReadTimeout is CloudFront's default, filled in by cloudfront_defaults.
+    expect(origin?.S3OriginConfig).toEqual({ OriginAccessIdentity: "", OriginReadTimeout: 30 });
     expect(config?.DefaultCacheBehavior?.LambdaFunctionAssociations).toEqual({
       Quantity: 1,
       Items: [{ EventType: "viewer-request", LambdaFunctionARN: functionArn, IncludeBody: false }],
@@ -114,7 +115,8 @@ describe("CloudFront distribution config fields", () => {
         ViewerProtocolPolicy: "https-only",
         Compress: false,
         CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-        AllowedMethods: wanted.DefaultCacheBehavior?.AllowedMethods,
+        // The same sets, in CloudFront's order (cloudfront_set_order).
+        AllowedMethods: { Quantity: 3, Items: ["HEAD", "GET", "OPTIONS"], CachedMethods: { Quantity: 2, Items: ["HEAD", "GET"] } },
       },
     });
   });

@@ -52,8 +52,12 @@ describe("deletion", () => {
     });
     const policy = (await s3.send(new GetBucketPolicyCommand({ Bucket: "kept-bucket" }))).Policy ?? "";
     expect(policy).toContain("cloudfront.amazonaws.com");
-    const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: "kept-bucket" })).catch(() => ({ TagSet: [] }))).TagSet ?? [];
-    expect(tags.find((t) => t.Key === "securedcontent.io/owner")).toBeUndefined();
+    // Bucket tags are eventually consistent: a read right after the operator's write may still show the claim.
+    const claimGone = async () => {
+      const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: "kept-bucket" })).catch(() => ({ TagSet: [] }))).TagSet ?? [];
+      return tags.some((t) => t.Key === "securedcontent.io/owner") ? undefined : true;
+    };
+    await expect(waitFor(claimGone, { what: "the claim tag to be gone", timeoutMs: 5_000, intervalMs: 100 })).resolves.toBe(true);
   });
 
   it("deletes a resource whose distribution is still deploying, once CloudFront has finished", async () => {

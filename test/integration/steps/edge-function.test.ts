@@ -12,6 +12,7 @@ import {
   GetFunctionCommand,
   LambdaClient,
   ListVersionsByFunctionCommand,
+  PublishLayerVersionCommand,
   TagResourceCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
@@ -128,7 +129,8 @@ describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
       Version: "1",
     });
     expect(deployed.Configuration?.Environment).toBeUndefined();
-    expect(deployed.Tags).toEqual(ownershipTags(ctx.owner));
+    // Lambda returns tags only for the function, not for one of its versions.
+    expect((await raw.send(new GetFunctionCommand({ FunctionName: name }))).Tags).toEqual(ownershipTags(ctx.owner));
 
     const config = await deployedConfig(name, "1", expected);
     expect(config).toEqual(expected.config);
@@ -147,12 +149,12 @@ describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
     courses.v1 = outcome.value;
   });
 
-  it("makes zero mutating calls, and one read, when the version in use is in sync", async () => {
+  it("makes zero mutating calls, and two reads (the version, and the function's own tags), when the version in use is in sync", async () => {
     const v1 = known(courses.v1);
     const ctx = context(bucketResource("courses", ["paid-students"]));
     const { outcome, calls: made, mutating } = await run(ctx, [v1]);
     expect(mutating).toEqual([]);
-    expect(made).toEqual(["GetFunction"]);
+    expect(made).toEqual(["GetFunction", "ListTags"]);
     expect(outcome.value).toEqual(v1);
     expect(outcome.condition.status).toBe("True");
     expect(ctx.notices).toEqual([]);
@@ -209,6 +211,25 @@ describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
     const latest = await raw.send(new GetFunctionCommand({ FunctionName: v3.name }));
     expect(latest.Configuration).toMatchObject({ MemorySize: 128, Timeout: 5 });
     expect(latest.Configuration?.Environment?.Variables ?? {}).toEqual({});
+  });
+
+  it("takes off a layer and a VPC configuration added by hand, which Lambda@Edge refuses, and publishes the corrected function", async () => {
+    const v3 = known(courses.v3);
+    const layer = await raw.send(new PublishLayerVersionCommand({ LayerName: "debug-tools", Content: { ZipFile: new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Uint8Array(18)]) } }));
+    await raw.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: v3.name,
+        Layers: [layer.LayerVersionArn ?? ""],
+        VpcConfig: { SubnetIds: ["subnet-0123456789abcdef0"], SecurityGroupIds: ["sg-0123456789abcdef0"] },
+      }),
+    );
+    const ctx = context(bucketResource("courses", ["teachers"]));
+    const { mutating } = await run(ctx);
+    expect(mutating).toEqual(["UpdateFunctionConfiguration"]);
+    expect(ctx.notices[0]?.message).toMatch(/Layers, VpcConfig/);
+    const latest = (await raw.send(new GetFunctionCommand({ FunctionName: v3.name }))).Configuration;
+    expect(latest?.Layers ?? []).toEqual([]);
+    expect([...(latest?.VpcConfig?.SubnetIds ?? []), ...(latest?.VpcConfig?.SecurityGroupIds ?? [])]).toEqual([]);
   });
 
   it("adopts a function left pending deletion by an earlier resource of the same name", async () => {

@@ -1,8 +1,11 @@
-// The Origin Access Control step against the patched emulator: created once, found again by id or by name
-// with no writes, drift put back with IfMatch.
+// The origin access control step against the patched emulator: the cluster's shared OAC is created once and
+// used by every resource, found again by id or by name with no writes, drift put back with IfMatch, the next
+// shared OAC taken once CloudFront says one is full, and an OAC a resource made for itself before OACs were
+// shared kept.
 // The cases run in order: the emulator is reset per file, so later cases find the OAC the first one created.
 import {
   CloudFrontClient,
+  CreateOriginAccessControlCommand,
   GetOriginAccessControlCommand,
   ListOriginAccessControlsCommand,
   UpdateOriginAccessControlCommand,
@@ -10,9 +13,10 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { SecuredContentBucket } from "../../../src/api/index.ts";
-import { originAccessControlName } from "../../../src/reconcile/shared/naming.ts";
-import type { StepContext } from "../../../src/reconcile/shared/context.ts";
+import { ownOriginAccessControl } from "../../../src/reconcile/origin-access-control/desired.ts";
 import { ensureOriginAccessControl } from "../../../src/reconcile/origin-access-control/ensure.ts";
+import type { StepContext } from "../../../src/reconcile/shared/context.ts";
+import { sharedOriginAccessControlName } from "../../../src/reconcile/shared/naming.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
 
@@ -29,9 +33,9 @@ const bucketResource = (name: string): SecuredContentBucket => stepResource(name
 const context = (resource: SecuredContentBucket): StepContext => stepContext(resource, clients.aws);
 
 /** Runs the step and returns what it did, with the AWS operations it called. */
-async function run(ctx: StepContext, known: { id?: string }) {
+async function run(ctx: StepContext, known: { id?: string; inUse?: boolean }) {
   const mark = calls.length;
-  const outcome = await ensureOriginAccessControl(ctx, known);
+  const outcome = await ensureOriginAccessControl(ctx, { inUse: false, ...known });
   const made = calls.slice(mark);
   return { outcome, calls: made, mutating: made.filter(isMutating) };
 }
@@ -49,31 +53,35 @@ async function editByHand(id: string, changes: Partial<OriginAccessControlConfig
   await raw.send(new UpdateOriginAccessControlCommand({ Id: id, IfMatch: etag, OriginAccessControlConfig: { ...config, ...changes } }));
 }
 
+async function oacsNamed(name: string): Promise<string[]> {
+  const listed = await raw.send(new ListOriginAccessControlsCommand({}));
+  return (listed.OriginAccessControlList?.Items ?? []).filter((oac) => oac.Name === name).flatMap((oac) => (oac.Id === undefined ? [] : [oac.Id]));
+}
+
 describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () => {
-  it("creates an s3/sigv4/always OAC under the deterministic name, once", async () => {
+  it("creates the cluster's shared s3/sigv4/always OAC under its deterministic name, once", async () => {
     const ctx = context(bucketResource("courses"));
     const first = await run(ctx, {});
     expect(first.mutating).toEqual(["CreateOriginAccessControl"]);
+    expect(first.outcome.value.sharedIndex).toBe(1);
     expect(first.outcome.condition).toMatchObject({ type: "OriginAccessReady", status: "True", reason: "InSync", observedGeneration: 1 });
     expect(ctx.notices).toEqual([expect.objectContaining({ kind: "created", reason: "OriginAccessControlCreated" })]);
     expect((await readOac(first.outcome.value.id)).config).toEqual({
-      Name: originAccessControlName(ctx.owner),
-      Description: "SecuredContentBucket learning/courses",
+      Name: sharedOriginAccessControlName(ctx.owner.cluster, 1),
+      Description: `Shared by the SecuredContentBuckets of cluster ${ctx.owner.cluster}`,
       OriginAccessControlOriginType: "s3",
       SigningBehavior: "always",
       SigningProtocol: "sigv4",
     });
   });
 
-  it("finds it again by name when status lost the id, with no writes: one shared listing, then a read by id to confirm", async () => {
-    const ctx = context(bucketResource("courses"));
-    const again = await run(ctx, {});
-    const listed = await raw.send(new ListOriginAccessControlsCommand({}));
-    const named = listed.OriginAccessControlList?.Items?.filter((oac) => oac.Name === originAccessControlName(ctx.owner));
-    expect(named?.map((oac) => oac.Id)).toEqual([again.outcome.value.id]);
+  it("gives another resource the same OAC, found by name: one shared listing, then a read by id to confirm", async () => {
+    const videos = context(bucketResource("videos"));
+    const again = await run(videos, {});
+    expect(await oacsNamed(sharedOriginAccessControlName(videos.owner.cluster, 1))).toEqual([again.outcome.value.id]);
     expect(again.mutating).toEqual([]);
     expect(again.calls).toEqual(["ListOriginAccessControls", "GetOriginAccessControl"]);
-    expect(ctx.notices).toEqual([]);
+    expect(videos.notices).toEqual([]);
   });
 
   it("is one read and no write when in sync with the id from status", async () => {
@@ -84,12 +92,19 @@ describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () 
     expect(inSync.outcome.value.id).toBe(outcome.value.id);
   });
 
-  it("falls back to the name when the id in status is gone", async () => {
+  it("falls back to the shared OAC when the id in status is gone or is not one it may use", async () => {
     const ctx = context(bucketResource("courses"));
     const { outcome } = await run(ctx, {});
-    const stale = await run(ctx, { id: "E0000000000000" });
-    expect(stale.outcome.value.id).toBe(outcome.value.id);
-    expect(stale.mutating).toEqual([]);
+    expect((await run(ctx, { id: "E0000000000000" })).outcome.value.id).toBe(outcome.value.id);
+    const foreign = await raw.send(
+      new CreateOriginAccessControlCommand({
+        OriginAccessControlConfig: { Name: "someone-elses", OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" },
+      }),
+    );
+    const notOurs = await run(ctx, { id: foreign.OriginAccessControl?.Id ?? "" });
+    expect(notOurs.outcome.value.id).toBe(outcome.value.id);
+    expect(notOurs.mutating).toEqual([]);
+    expect((await readOac(foreign.OriginAccessControl?.Id ?? "")).config.Name).toBe("someone-elses");
   });
 
   it("puts drifted signing settings and description back, with IfMatch", async () => {
@@ -99,7 +114,7 @@ describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () 
     const corrected = await run(ctx, { id });
     expect(corrected.calls).toEqual(["GetOriginAccessControl", "UpdateOriginAccessControl"]);
     expect(ctx.notices).toEqual([expect.objectContaining({ kind: "drift", reason: "OriginAccessControlCorrected", drift: "origin-access-control" })]);
-    expect((await readOac(id)).config).toMatchObject({ SigningBehavior: "always", Description: "SecuredContentBucket learning/courses" });
+    expect((await readOac(id)).config).toMatchObject({ SigningBehavior: "always", Description: `Shared by the SecuredContentBuckets of cluster ${ctx.owner.cluster}` });
     expect((await run(context(bucketResource("courses")), { id })).mutating).toEqual([]);
   });
 
@@ -113,10 +128,23 @@ describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () 
     expect((await readOac(id)).config.SigningBehavior).toBe("always");
   });
 
-  it("gives another resource its own OAC", async () => {
-    const courses = (await run(context(bucketResource("courses")), {})).outcome.value.id;
-    const videos = await run(context(bucketResource("videos")), {});
-    expect(videos.mutating).toEqual(["CreateOriginAccessControl"]);
-    expect(videos.outcome.value.id).not.toBe(courses);
+  it("takes the next shared OAC once the first is known to be full, but keeps a full one a distribution already uses", async () => {
+    const ctx = context(bucketResource("lessons"));
+    const first = (await run(ctx, {})).outcome.value;
+    ctx.fullSharedOriginAccessControls.add(1);
+    const next = await run(ctx, { id: first.id, inUse: false });
+    expect(next.outcome.value.sharedIndex).toBe(2);
+    expect(next.mutating).toEqual(["CreateOriginAccessControl"]);
+    expect((await readOac(next.outcome.value.id)).config.Name).toBe(sharedOriginAccessControlName(ctx.owner.cluster, 2));
+    const kept = await run(ctx, { id: first.id, inUse: true });
+    expect(kept.outcome.value).toEqual({ id: first.id, sharedIndex: 1 });
+  });
+
+  it("keeps the OAC a resource made for itself before OACs were shared", async () => {
+    const ctx = context(bucketResource("archive"));
+    const own = await raw.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: ownOriginAccessControl(ctx.owner) }));
+    const kept = await run(ctx, { id: own.OriginAccessControl?.Id ?? "", inUse: true });
+    expect(kept.outcome.value).toEqual({ id: own.OriginAccessControl?.Id, sharedIndex: undefined });
+    expect(kept.mutating).toEqual([]);
   });
 });

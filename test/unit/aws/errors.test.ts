@@ -48,7 +48,9 @@ describe("the permanent-or-temporary table", () => {
     ["AccessDenied", 403, "s3", "PutBucketPolicy", true, "AccessDenied"],
     ["InvalidViewerCertificate", 400, "cloudfront", "UpdateDistribution", true, "InvalidViewerCertificate"],
     ["InvalidWebACLId", 400, "cloudfront", "CreateDistributionWithTags", true, "InvalidWebACLId"],
-    ["TooManyOriginAccessControls", 400, "cloudfront", "CreateOriginAccessControl", true, "TooManyOriginAccessControls"],
+    ["TooManyOriginAccessControls", 400, "cloudfront", "CreateOriginAccessControl", true, "QuotaExceeded"],
+    ["TooManyDistributions", 400, "cloudfront", "CreateDistributionWithTags", true, "QuotaExceeded"],
+    ["CodeStorageExceededException", 400, "lambda", "PublishVersion", true, "QuotaExceeded"],
     ["CNAMEAlreadyExists", 409, "cloudfront", "UpdateDistribution", true, "CNAMEAlreadyExists"],
     ["PermanentRedirect", 301, "s3", "GetBucketTagging", true, "PermanentRedirect"],
     // These clear up by themselves: retried.
@@ -77,6 +79,14 @@ describe("the permanent-or-temporary table", () => {
   it("names every action an operation needs", () => {
     const error = toAwsError(sdkError("AccessDenied", 403), "cloudfront", "CreateDistributionWithTags");
     expect(error.message).toMatch(/^access denied for cloudfront:CreateDistribution and cloudfront:TagResource: /);
+  });
+
+  it("says a quota was reached, which one, and how to raise it", () => {
+    const error = toAwsError(sdkError("TooManyOriginAccessControls", 400), "cloudfront", "CreateOriginAccessControl");
+    expect(error.message).toBe(
+      "cloudfront:CreateOriginAccessControl failed with TooManyOriginAccessControls: TooManyOriginAccessControls happened. " +
+        "This is an account quota: request an increase in Service Quotas, or remove what the account no longer needs",
+    );
   });
 
   it("says which call failed and how, for everything else", () => {

@@ -113,6 +113,8 @@ function round(overrides: Partial<RoundResult>): RoundResult {
     readyP99Seconds: 4,
     createCalls: new Map([["CreateDistributionWithTags", 1], ["GetDistribution", 2]]),
     createKube: new Map([["PATCH", 2]]),
+    createCloudFrontCalls: 3.5,
+    fullPassCloudFrontCalls: 2,
     createReconciles: 2,
     cpu: { floorMoto: 5, moto: 6, controlPlane: 2, operator: 3 },
     createPeakRssBytes: 100 * 1024 * 1024,
@@ -154,7 +156,7 @@ describe("report", () => {
   it("prints one row per round", () => {
     const table = roundsTable([round({}), round({ size: 100 })]);
     expect(table.split("\n")).toHaveLength(4);
-    expect(table).toContain("| 10 | 10.0 s | 11.0 s | **1.10×** | 2.0 / 4.0 s | 2.0 | 2.0 → 3.0 (1.0) | 2.0 |");
+    expect(table).toContain("| 10 | 10.0 s | 11.0 s | **1.10×** | 2.0 / 4.0 s | 2.0 | 2.0 → 3.0 (1.0) | 3.50 / 2.00 | 2.0 |");
     expect(steadyTable([round({})])).toContain("| 10 | 1.0 (0.0) | 0.00 / 3.00 | 1.00 | 70 / 90 / 100 MB | 50 / 60 MB |");
     expect(cpuTable([round({})])).toContain("| 10 | 500 | 600 | 1.20× | 200 | 300 | 1100 |");
   });

@@ -3,12 +3,15 @@ import {
   cloudFrontReadStatement,
   desiredBucketPolicy,
   InvalidPolicyError,
-  isPublicStatement,
   parsePolicy,
   policiesEquivalent,
+  policyRefusal,
+  policyStillPublic,
   policyWithoutStatement,
+  type RefusalFacts,
   type Statement,
 } from "../../../src/reconcile/bucket/policy-document.ts";
+import { isPublicStatement } from "../../../src/reconcile/bucket/public-policy.ts";
 
 const grant = { sid: "SecuredContentCloudFrontReadabc", bucket: "courses", distributionArn: "arn:aws:cloudfront::123456789012:distribution/E1" };
 const publicRead: Statement = { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::courses/*" };
@@ -42,6 +45,20 @@ describe("desiredBucketPolicy", () => {
     const { policy, removedPublic } = desiredBucketPolicy(current, grant);
     expect(policy.Statement).toEqual([adminAccess, cloudFrontReadStatement(grant)]);
     expect(removedPublic).toEqual([publicRead]);
+  });
+
+  it("keeps a statement limited to an office network by aws:SourceIp, which S3 does not consider public", () => {
+    const office: Statement = { ...publicRead, Sid: "OfficeRead", Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } };
+    const { policy, removedPublic } = desiredBucketPolicy({ Statement: [office, publicRead] }, grant);
+    expect(policy.Statement).toEqual([office, cloudFrontReadStatement(grant)]);
+    expect(removedPublic).toEqual([publicRead]);
+  });
+
+  it("removes a statement whose only condition is negated, which S3 would refuse under BlockPublicPolicy", () => {
+    const notOurVpce: Statement = { ...publicRead, Sid: "NotFromVpce", Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } } };
+    const { policy, removedPublic } = desiredBucketPolicy({ Statement: [adminAccess, notOurVpce] }, grant);
+    expect(policy.Statement).toEqual([adminAccess, cloudFrontReadStatement(grant)]);
+    expect(removedPublic).toEqual([notOurVpce]);
   });
 
   it("starts a policy when the bucket has none", () => {
@@ -88,5 +105,60 @@ describe("parsePolicy", () => {
     expect(parsePolicy(JSON.stringify({ Statement: publicRead })).Statement).toEqual([publicRead]);
     expect(() => parsePolicy("{not json")).toThrow(InvalidPolicyError);
     expect(() => parsePolicy(JSON.stringify({ Statement: [{ Effect: "Maybe" }] }))).toThrow(/unexpected shape/);
+  });
+});
+
+describe("policyRefusal: a 403 AccessDenied from PutBucketPolicy", () => {
+  const office: Statement = { ...publicRead, Sid: "OfficeRead", Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } };
+  const ours = cloudFrontReadStatement(grant);
+  const facts = (overrides: Partial<RefusalFacts>): RefusalFacts => ({
+    bucket: "courses",
+    attempted: [office, ours],
+    stored: [office],
+    blockPublicPolicy: true,
+    storedPolicyPublic: true,
+    ...overrides,
+  });
+
+  it("is Block Public Access refusing a statement S3 judges public although the rule keeps it, when S3 calls the current policy public", () => {
+    const refusal = policyRefusal(facts({}));
+    expect(refusal?.kind).toBe("public");
+    expect(refusal?.message).toContain("S3 refused the policy for bucket courses");
+    expect(refusal?.message).toContain('"OfficeRead" (it grants to Principal "*", but IpAddress aws:SourceIp limits it');
+    expect(refusal?.message).not.toContain(grant.sid);
+  });
+
+  it("names a public statement by the rule, with its position in the current policy when it has no Sid", () => {
+    const anonymousRead: Statement = { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::courses/*" };
+    const refusal = policyRefusal(facts({ attempted: [adminAccess, anonymousRead, ours], stored: [anonymousRead], storedPolicyPublic: undefined }));
+    expect(refusal).toEqual({ kind: "public", message: expect.stringContaining("by S3's rule these statements are public: statement 1 (no Sid)") as string });
+  });
+
+  it("is IAM when BlockPublicPolicy is off", () => {
+    expect(policyRefusal(facts({ blockPublicPolicy: false }))).toBeUndefined();
+  });
+
+  it("is IAM when the policy grants to fixed principals only", () => {
+    expect(policyRefusal(facts({ attempted: [adminAccess, ours], stored: [adminAccess] }))).toBeUndefined();
+  });
+
+  it("is IAM when S3 judges the current policy, which holds the kept statements, not public", () => {
+    expect(policyRefusal(facts({ storedPolicyPublic: false }))).toBeUndefined();
+  });
+
+  it("is uncertain when S3's verdict may be about a public statement being removed", () => {
+    const refusal = policyRefusal(facts({ stored: [office, publicRead] }));
+    expect(refusal?.kind).toBe("uncertain");
+    expect(refusal?.message).toContain('"OfficeRead"');
+  });
+});
+
+describe("policyStillPublic", () => {
+  it("names the statements that rely on a condition", () => {
+    const office: Statement = { ...publicRead, Sid: "OfficeRead", Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } };
+    const message = policyStillPublic("courses", [office, adminAccess, cloudFrontReadStatement(grant)]);
+    expect(message).toContain("S3 reports the policy of bucket courses as public");
+    expect(message).toContain('"OfficeRead"');
+    expect(message).not.toContain('"Admins"');
   });
 });

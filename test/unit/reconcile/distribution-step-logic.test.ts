@@ -8,7 +8,9 @@ import {
   withOwnedFields,
 } from "../../../src/reconcile/distribution/desired.ts";
 import { distributionIdInMessage } from "../../../src/reconcile/distribution/ensure.ts";
-import { desiredOriginAccessControl, driftedSettings } from "../../../src/reconcile/origin-access-control/desired.ts";
+import { desiredFor, driftedSettings, ownOriginAccessControl, sharedOriginAccessControl } from "../../../src/reconcile/origin-access-control/desired.ts";
+import { firstOpenIndex } from "../../../src/reconcile/origin-access-control/ensure.ts";
+import { sharedOriginAccessControlIndex, sharedOriginAccessControlName } from "../../../src/reconcile/shared/naming.ts";
 
 function resource(distribution: Record<string, unknown> = {}): SecuredContentBucket {
   const parsed = parseSecuredContentBucket({
@@ -29,6 +31,17 @@ const facts = {
 };
 
 describe("distributionInputs", () => {
+  it("fits the default comment into CloudFront's 128 characters when namespace and name are long", () => {
+    const long = parseSecuredContentBucket({
+      metadata: { name: "x".repeat(200), namespace: "n".repeat(63), uid: "u", resourceVersion: "1", generation: 1 },
+      spec: { bucket: { name: "b-content", region: "eu-west-1" }, auth: { userPoolId: "us-east-1_AbCdEf123", clientIds: ["abc123"], requiredGroups: ["students"] } },
+    });
+    if (!long.ok) throw long.error;
+    const { comment } = distributionInputs(long.value, facts);
+    expect(comment).toHaveLength(128);
+    expect(comment.startsWith(`${"n".repeat(63)}/x`)).toBe(true);
+  });
+
   it("fills the spec's defaults: the uid as caller reference, <namespace>/<name> as comment, no logging", () => {
     expect(distributionInputs(resource(), facts)).toEqual({
       callerReference: "0b7e3c1a-1111-2222-3333-444455556666",
@@ -107,12 +120,29 @@ describe("distributionIdInMessage", () => {
 
 describe("origin access control settings", () => {
   const owner = { cluster: "prod", namespace: "learning", name: "courses", uid: "0b7e3c1a" };
-  const desired = desiredOriginAccessControl(owner);
+  const desired = sharedOriginAccessControl(owner.cluster, 1);
 
-  it("signs S3 requests always, with sigv4, under a deterministic name", () => {
+  it("signs S3 requests always, with sigv4, under a name per cluster and number", () => {
     expect(desired).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
-    expect(desired.Name).toBe(desiredOriginAccessControl({ ...owner, uid: "another-uid" }).Name);
-    expect(desired.Name.length).toBeLessThanOrEqual(64);
+    expect(desired.Name).toMatch(/^scb-shared-prod-[0-9a-f]{8}-1$/);
+    expect(sharedOriginAccessControl("prod", 2).Name).toMatch(/-2$/);
+    expect(sharedOriginAccessControl("staging", 1).Name).not.toBe(desired.Name);
+    expect(sharedOriginAccessControlName("c".repeat(64), 999_999).length).toBeLessThanOrEqual(64);
+  });
+
+  it("recognizes its cluster's shared OACs and a resource's own, and nothing else", () => {
+    expect(sharedOriginAccessControlIndex("prod", sharedOriginAccessControlName("prod", 7))).toBe(7);
+    expect(sharedOriginAccessControlIndex("prod", sharedOriginAccessControlName("staging", 7))).toBeUndefined();
+    expect(sharedOriginAccessControlIndex("prod", "scb-shared-prod-00000000-1")).toBeUndefined();
+    expect(desiredFor(owner, desired.Name)).toEqual(desired);
+    expect(desiredFor(owner, ownOriginAccessControl(owner).Name)).toEqual(ownOriginAccessControl(owner));
+    expect(desiredFor(owner, ownOriginAccessControl({ ...owner, name: "videos" }).Name)).toBeUndefined();
+    expect(desiredFor(owner, "someone-elses")).toBeUndefined();
+  });
+
+  it("takes the first shared OAC not known to be full", () => {
+    expect(firstOpenIndex(new Set())).toBe(1);
+    expect(firstOpenIndex(new Set([1, 2, 4]))).toBe(3);
   });
 
   it("names the settings that drifted, and an absent description counts as empty", () => {

@@ -1,6 +1,7 @@
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { describe, expect, it } from "vitest";
 import {
+  configurationCorrection,
   currentVersion,
   desiredFunctionSettings,
   driftedSettings,
@@ -28,6 +29,27 @@ describe("the edge function's desired settings", () => {
     expect(driftedSettings(version("1", "a"), settings)).toEqual([]);
     expect(driftedSettings(version("1", "a", { MemorySize: 256, Timeout: 30 }), settings)).toEqual(["MemorySize", "Timeout"]);
     expect(driftedSettings(version("1", "a", { Environment: { Variables: { DEBUG: "1" } } }), settings)).toEqual(["Environment"]);
+  });
+
+  it("name what Lambda@Edge forbids: layers, a VPC, an architecture other than x86_64", () => {
+    const edited = version("1", "a", {
+      Layers: [{ Arn: "arn:aws:lambda:us-east-1:123456789012:layer:tools:1" }],
+      VpcConfig: { SubnetIds: ["subnet-1"], SecurityGroupIds: [] },
+      Architectures: ["arm64"],
+    });
+    expect(driftedSettings(edited, settings)).toEqual(["Layers", "VpcConfig", "Architectures"]);
+    expect(driftedSettings(version("1", "a", { Layers: [], VpcConfig: { SubnetIds: [], SecurityGroupIds: [], VpcId: "" }, Architectures: ["x86_64"] }), settings)).toEqual([]);
+    expect(holdsPackage(edited, settings, "a")).toBe(false);
+  });
+
+  it("put back only what drifted, clearing layers and the VPC", () => {
+    expect(configurationCorrection(["MemorySize"], settings)).toEqual(settings);
+    expect(configurationCorrection(["Environment", "Layers", "VpcConfig"], settings)).toEqual({
+      ...settings,
+      Environment: { Variables: {} },
+      Layers: [],
+      VpcConfig: { SubnetIds: [], SecurityGroupIds: [] },
+    });
   });
 });
 

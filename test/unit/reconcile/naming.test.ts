@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { edgeFunctionName, originAccessControlName, ownershipTags, policyStatementId } from "../../../src/reconcile/shared/naming.ts";
+import { edgeFunctionName, fitted, limits, originAccessControlName, ownerKey, ownershipTags, policyStatementId } from "../../../src/reconcile/shared/naming.ts";
 
 const owner = { cluster: "prod-eu", namespace: "learning", name: "courses", uid: "0b7e3c1a-1111-2222-3333-444455556666" };
 
@@ -16,6 +16,19 @@ describe("naming", () => {
     expect(originAccessControlName(long).length).toBeLessThanOrEqual(64);
     expect(edgeFunctionName(long)).toMatch(/^[a-zA-Z0-9-_]{1,64}$/);
     expect(edgeFunctionName(long)).not.toBe(edgeFunctionName({ ...long, cluster: "prod-us" }));
+  });
+
+  it("fits what it writes into AWS's length limits, deterministically and keeping long texts distinct", () => {
+    expect(fitted("short", 128)).toBe("short");
+    const long = "a".repeat(300);
+    expect(fitted(long, 128)).toHaveLength(128);
+    expect(fitted(long, 128)).toBe(fitted(long, 128));
+    expect(fitted(`${long}b`, 128)).not.toBe(fitted(`${long}c`, 128));
+    // The longest owner key: a 64-character cluster name, a 63-character namespace and a 253-character name.
+    const longest = { cluster: "c".repeat(64), namespace: "n".repeat(63), name: "x".repeat(253) };
+    expect(ownerKey(longest).length).toBe(limits.tagValue);
+    expect(ownershipTags({ ...longest, uid: "u" })["securedcontent.io/owner"]).toBe(ownerKey(longest));
+    expect(ownerKey(owner)).toBe("prod-eu/learning/courses");
   });
 
   it("tags created resources with the cluster, the CR and its uid", () => {

@@ -9,12 +9,29 @@ Scope, chosen for what the operator and its tests do:
 - Condition operators: String*, Arn*, Bool and Null, with IfExists and ForAnyValue/ForAllValues prefixes
   (every key here is single-valued). An operator outside that list never holds: an Allow that depends on it
   grants nothing, a Deny that depends on it denies nothing.
-- "Public" follows S3's documented definition (the meaning of "public" for Block Public Access), without the
-  finer "bad actions" and CIDR-width rules.
+
+"Public" (is_public: what BlockPublicPolicy refuses, RestrictPublicBuckets ignores and GetBucketPolicyStatus
+reports) follows the Amazon S3 User Guide, "Blocking public access to your Amazon S3 storage", section "The
+meaning of 'public'", and the API Reference's PublicAccessBlockConfiguration. S3 starts from public and calls a
+policy non-public only when it grants access only to fixed values (no wildcard, no policy variable) of:
+- a principal (an AWS account, user or role, a service principal; the User Guide names aws:PrincipalOrgID, and
+  aws:PrincipalArn and aws:PrincipalAccount are read the same way); a Federated principal is public (the User
+  Guide's example);
+- aws:SourceIp, a set of CIDRs: ranges broader than /8 (IPv4) or /32 (IPv6) are public (RFC 1918 ranges are
+  exempt, which no IPv4 range broader than /8 can be);
+- aws:SourceArn, aws:SourceVpc, aws:SourceVpce, aws:SourceOwner, aws:SourceAccount,
+  s3:x-amz-server-side-encryption-aws-kms-key-id, aws:userid outside the pattern "AROLEID:*",
+  s3:DataAccessPointArn (the access point name may be a wildcard when the account is fixed) and
+  s3:DataAccessPointAccount.
+Only a positive matching operator pins a key (StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals,
+ArnLike; IpAddress for aws:SourceIp); negated operators, Null, ...IfExists, ForAnyValue:/ForAllValues: and
+other keys pin nothing. Actions do not matter. The operator implements the same rule
+(src/reconcile/bucket/public-policy.ts); test/fixtures/public-policy-vectors.json holds both to the same cases.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Mapping
@@ -23,19 +40,26 @@ from typing import Any, Literal
 
 Verdict = Literal["allow", "deny", "none"]
 
-# Condition keys that, pinned to fixed values, make an Allow to everyone non-public (S3's documented list).
+# Condition keys that, pinned to fixed values, make an Allow to everyone non-public. aws:SourceIp is separate.
 _PINNING_KEYS = {
     "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
     "aws:sourcevpc",
     "aws:sourcevpce",
-    "aws:sourceip",
-    "aws:userid",
+    "aws:sourceowner",
+    "aws:sourceaccount",
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "aws:userid",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principalorgid",
 }
-_PINNING_OPERATORS = {"stringequals", "arnequals", "stringlike", "arnlike", "ipaddress"}
+_PINNING_OPERATORS = {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
 _NEGATED_OPERATORS = {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"}
+# The broadest aws:SourceIp prefix that still pins the caller, per address family: a /8 is not "broader than /8".
+_NARROWEST_BROAD_PREFIX = {4: 8, 6: 32}
+_ACCESS_POINTS_OF_ACCOUNT = re.compile(r"^(arn:[^:]+:s3:[^:]+:\d{12}:accesspoint/).+$")
 
 
 @dataclass(frozen=True)
@@ -153,26 +177,73 @@ def _condition_holds(operator: str, key: str, expected: list[str], context: Mapp
 def _statement_is_public(statement: Mapping[str, Any]) -> bool:
     if statement.get("Effect") != "Allow":
         return False
+    return _grants_to_unfixed_principal(statement) and not _is_pinned(statement.get("Condition") or {})
+
+
+def _grants_to_unfixed_principal(statement: Mapping[str, Any]) -> bool:
     if "NotPrincipal" in statement:
-        everyone = True
-    else:
-        principal = statement.get("Principal")
-        everyone = principal == "*" or (
-            isinstance(principal, Mapping) and any("*" in str(p) for p in _as_list(principal.get("AWS")))
-        )
-    return everyone and not _is_pinned(statement.get("Condition") or {})
+        return True  # everyone but the principals it names
+    principal = statement.get("Principal")
+    if principal is None:
+        return False  # S3 refuses such a bucket policy as malformed; it grants nothing
+    if not isinstance(principal, Mapping):
+        return True  # "*"
+    for kind, values in principal.items():
+        if kind == "Federated":
+            return True
+        if any(not _is_fixed(v) for v in _as_list(values)):
+            return True
+    return False
 
 
 def _is_pinned(conditions: Mapping[str, Any]) -> bool:
+    """True when one condition limits the caller to fixed values of a listed key (conditions are ANDed)."""
+    if not isinstance(conditions, Mapping):
+        return False
     for operator, entries in conditions.items():
-        name = operator.split(":")[-1].lower()
-        if name not in _PINNING_OPERATORS or not isinstance(entries, Mapping):
+        name = operator.lower()
+        if ":" in name or name.endswith("ifexists") or not isinstance(entries, Mapping):
             continue
-        for key, values in entries.items():
-            fixed = all("*" not in _text(v) and "?" not in _text(v) for v in _as_list(values))
-            if key.lower() in _PINNING_KEYS and fixed and _as_list(values):
+        for key, value in entries.items():
+            values = _as_list(value)
+            if not values:
+                continue
+            lower = key.lower()
+            if lower == "aws:sourceip":
+                if name == "ipaddress" and all(_is_narrow_range(v) for v in values):
+                    return True
+            elif lower in _PINNING_KEYS and name in _PINNING_OPERATORS and all(_is_fixed_for(lower, v) for v in values):
                 return True
     return False
+
+
+def _is_fixed_for(key: str, value: Any) -> bool:
+    if key == "s3:dataaccesspointarn" and isinstance(value, str):
+        match = _ACCESS_POINTS_OF_ACCOUNT.match(value)
+        if match and _is_fixed(match.group(1)):
+            return True
+    return _is_fixed(value)
+
+
+def _is_fixed(value: Any) -> bool:
+    """No wildcard and no IAM policy variable; an unquoted number (an account id) is fixed too."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if not isinstance(value, str) or not value:
+        return False
+    return "*" not in value and "?" not in value and "${" not in value
+
+
+def _is_narrow_range(value: Any) -> bool:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Fa-f:.]+(/[0-9]{1,3})?", value.strip()):
+        return False  # an address or a CIDR with a prefix length; a netmask or anything else pins nothing
+    try:
+        network = ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        return False
+    return network.prefixlen >= _NARROWEST_BROAD_PREFIX[network.version]
 
 
 def _wildcard_match(pattern: str, value: str, ignore_case: bool) -> bool:

@@ -1,13 +1,15 @@
 """S3: Block Public Access refuses writes that would make a bucket public.
 
 AWS behaviour restored here (moto 5.2.5 stores the four settings and enforces none of them):
-- BlockPublicPolicy: PutBucketPolicy of a public policy fails with AccessDenied (403). A policy that grants
-  only to fixed principals, such as the cloudfront.amazonaws.com service principal pinned by AWS:SourceArn,
-  is not public and is accepted.
+- BlockPublicPolicy: PutBucketPolicy of a public policy fails with AccessDenied (403). "Public" is S3's
+  documented rule (bucket_policy.is_public, whose header cites it): a policy that grants only to fixed
+  principals, such as the cloudfront.amazonaws.com service principal, or to everyone but pinned by fixed values
+  of a listed condition key (an aws:SourceIp range of /8 or narrower, a fixed aws:SourceArn, ...), is not
+  public and is accepted.
 - BlockPublicAcls: PutBucketAcl, PutObjectAcl and PutObject with a public ACL (a grant to AllUsers or
   AuthenticatedUsers, canned or explicit) fail with AccessDenied (403).
-- GetBucketPolicyStatus uses the same definition of "public" as the enforcement (moto treats any statement
-  with a Condition as non-public, even `"Condition": {"Bool": {"aws:SecureTransport": "true"}}`).
+- GetBucketPolicyStatus uses the same definition of "public" as the enforcement (stock moto treats any
+  statement with a Condition as non-public, even `"Condition": {"Bool": {"aws:SecureTransport": "true"}}`).
 
 The effective setting is the bucket's OR the account's (s3control PutPublicAccessBlock), as on AWS. The read
 side (RestrictPublicBuckets, IgnorePublicAcls) is in s3_anonymous_access.
