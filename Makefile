@@ -17,7 +17,7 @@ export TZ := UTC
 DEPS := node_modules/.installed
 BIN := node_modules/.bin
 
-.PHONY: help deps test test-unit test-integration typecheck lint build crds docs up dev bench bench-scale edge-package harness clean
+.PHONY: help deps test test-unit test-integration test-aws typecheck lint build crds docs up dev bench bench-scale edge-package harness clean
 
 help: ## List the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -39,6 +39,9 @@ test-unit: $(DEPS) ## Unit tests only (no processes)
 
 test-integration: $(DEPS) harness ## Integration tests against a real kube-apiserver, etcd and moto
 	$(BIN)/vitest run --project integration
+
+test-aws: $(DEPS) harness ## Conformance run against a real AWS account (opt-in: README, "make test-aws"; ARGS=--emulator for none)
+	node test/aws/conformance.ts $(ARGS)
 
 typecheck: $(DEPS) ## Type-check everything
 	$(BIN)/tsc -p tsconfig.json

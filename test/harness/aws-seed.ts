@@ -1,9 +1,11 @@
 // Seeds the emulator with what a platform team would have before installing the operator: a content bucket
 // that is public today (where "Authenticated Access to S3 with Amazon Cognito", the article whose setup the
 // operator automates, starts), and the edge function's execution role.
+import { execFile } from "node:child_process";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { awsClientConfig, type HarnessEnv } from "./env.ts";
+import { awsClientConfig, emulatorCredentials, type HarnessEnv } from "./env.ts";
+import { ensureMotoVenv } from "./moto.ts";
 
 type AwsEnv = Pick<HarnessEnv, "awsEndpoint" | "awsRegion">;
 
@@ -79,4 +81,30 @@ export function courseContent(): ContentObject[] {
     { key: "quizzes/quiz-1.json", body: `${JSON.stringify(quiz, null, 2)}\n`, contentType: "application/json" },
     { key: "assignments/assignment-1.md", body: "# Assignment 1\n\nMake a public bucket private, and serve it only to paid students.\n", contentType: "text/markdown" },
   ];
+}
+
+// moto's WAFv2 is reached through boto3 in its own virtualenv: the project has no WAF SDK client, and a web ACL
+// is only ever created here, by tests.
+const createWebAclScript = `
+import json, sys
+import boto3
+request = json.load(sys.stdin)
+waf = boto3.client("wafv2", endpoint_url=request["endpoint"], region_name="us-east-1",
+                   aws_access_key_id=request["accessKeyId"], aws_secret_access_key=request["secretAccessKey"])
+acl = waf.create_web_acl(Name=request["name"], Scope="CLOUDFRONT", DefaultAction={"Allow": {}},
+                         VisibilityConfig={"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False, "MetricName": request["name"]})
+print(acl["Summary"]["ARN"])
+`;
+
+/** Creates a WAFv2 web ACL with CloudFront scope (which lives in us-east-1) and returns its ARN. */
+export async function createCloudFrontWebAcl(env: AwsEnv, name: string): Promise<string> {
+  const python = await ensureMotoVenv(() => undefined);
+  const request = { endpoint: env.awsEndpoint, name, ...emulatorCredentials };
+  return new Promise((resolveRun, reject) => {
+    const child = execFile(python, ["-c", createWebAclScript], { timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`creating web ACL ${name} in the emulator failed: ${stderr || error.message}`));
+      else resolveRun(stdout.trim());
+    });
+    child.stdin?.end(JSON.stringify(request));
+  });
 }

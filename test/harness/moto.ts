@@ -92,11 +92,49 @@ export async function startMoto(options: MotoOptions): Promise<MotoServer> {
   return { endpoint, port, stop: () => moto.stop() };
 }
 
-/** Empties every service's state. Launch settings such as the deployment length survive. */
+/**
+ * Empties every service's state and turns IAM enforcement off, so every file starts as the account's
+ * administrator. Launch settings such as the deployment length survive.
+ */
 export async function resetMoto(endpoint: string): Promise<void> {
   const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST", signal: AbortSignal.timeout(10_000) });
   const body = await response.text();
   if (!response.ok) throw new Error(`POST ${endpoint}/moto-api/reset answered ${response.status}: ${body.slice(0, 500)}`);
+  await setIamEnforcement(endpoint, false);
+}
+
+/**
+ * Turns IAM enforcement on or off for this moto process, through moto's own switch (POST /moto-api/reset-auth
+ * sets INITIAL_NO_AUTH_ACTION_COUNT: 0 enforces from the next request, inf never). With it on, requests signed
+ * by IAM users or roles created in moto are authorized against their policies under the real IAM action names
+ * (the iam_enforcement and cloudfront_caller_permissions patches); the harness's own credentials
+ * (emulatorCredentials) stay the account's root user. resetMoto turns it off again.
+ */
+export async function setIamEnforcement(endpoint: string, on: boolean): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset-auth`, { method: "POST", body: on ? "0" : "inf", signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${endpoint}/moto-api/reset-auth answered ${response.status}: ${text.slice(0, 500)}`);
+}
+
+/** One authorization the emulator decided for an IAM user or role (never for the root credentials). */
+export interface IamDecision {
+  readonly principal: string;
+  readonly service: string;
+  /** The API operation, or "on the caller's behalf" for what CloudFront checks while changing a distribution. */
+  readonly operation: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly decision: "allow" | "explicit-deny" | "implicit-deny";
+  /** The Sid of the statement that decided ("#<index>" without a Sid); "" for an implicit deny. */
+  readonly statement: string;
+}
+
+/** Every authorization decided since the last reset, oldest first. */
+export async function iamDecisions(endpoint: string): Promise<IamDecision[]> {
+  const response = await fetch(`${endpoint}/moto-api/harness/iam/decisions`, { signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${endpoint}/moto-api/harness/iam/decisions answered ${response.status}: ${text.slice(0, 500)}`);
+  return (JSON.parse(text) as { decisions: IamDecision[] }).decisions;
 }
 
 /**

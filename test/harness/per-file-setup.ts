@@ -1,4 +1,4 @@
-// Runs before each integration test file: every file starts from an empty emulator.
+// Runs before each integration test file: every file starts from an empty emulator, with IAM enforcement off.
 import { beforeAll, inject } from "vitest";
 import { resetMoto } from "./moto.ts";
 

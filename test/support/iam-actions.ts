@@ -5,10 +5,26 @@ import { join } from "node:path";
 import { repoRoot } from "../harness/paths.ts";
 
 /**
- * Actions the operator needs although it sends no operation of that name: associating a function with a
- * distribution makes CloudFront replicate it, on the caller's authority.
+ * Actions the operator needs although it sends no operation of that name. CloudFront checks them on the
+ * operator's behalf while CreateDistributionWithTags or UpdateDistribution runs (CloudFront Developer Guide,
+ * "Set up IAM permissions and roles for Lambda@Edge" and "CloudFront API permissions"); the emulator checks
+ * them the same way (test/harness/moto/patches/cloudfront_caller_permissions.py). iam:PassRole is not here:
+ * Lambda checks it for CreateFunction, and src/aws/iam-actions.ts says so.
  */
-export const impliedActions: readonly string[] = ["lambda:EnableReplication*", "iam:CreateServiceLinkedRole"];
+export const impliedActions: readonly string[] = [
+  // CloudFront, for a version it starts replicating (a new association) ...
+  "lambda:EnableReplication*",
+  // ... and for one it stops replicating (an association removed, e.g. replaced by a new version).
+  "lambda:DisableReplication*",
+  // CloudFront, creating AWSServiceRoleForLambdaReplicator and AWSServiceRoleForCloudFrontLogger the first time
+  // a distribution in the account has a Lambda@Edge association.
+  "iam:CreateServiceLinkedRole",
+  // CloudFront, reading the web ACL named by spec.distribution.webAclArn.
+  "wafv2:GetWebACL",
+  // CloudFront, giving its log-delivery account write access to the standard-logging bucket's ACL.
+  "s3:GetBucketAcl",
+  "s3:PutBucketAcl",
+];
 
 interface PolicyDocument {
   readonly Statement: readonly { readonly Effect: string; readonly Action: string | readonly string[] }[];

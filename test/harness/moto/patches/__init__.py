@@ -43,6 +43,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         )
     # Imported here so that the version check above runs before any patch touches moto's internals.
     from . import (
+        cloudfront_caller_permissions,
         cloudfront_caller_reference,
         cloudfront_config_fields,
         cloudfront_defaults,
@@ -53,6 +54,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         cloudfront_origin_access_control,
         cloudfront_quotas,
         cloudfront_set_order,
+        iam_enforcement,
         lambda_code_location,
         lambda_edge_replication,
         lambda_field_limits,
@@ -68,9 +70,10 @@ def apply_all(options: PatchOptions) -> list[str]:
 
     # Order matters where patches wrap the same moto method: the last applied runs first. cloudfront_etag
     # goes after cloudfront_delete_enabled and cloudfront_deployment so that a delete or update is checked
-    # for existence and If-Match before anything else, as on AWS. cloudfront_defaults and
-    # cloudfront_set_order rewrite what cloudfront_config_fields stored, so they come after it; the quota and
-    # field-limit checks come last so that they run before anything is created.
+    # for existence and If-Match before anything else, as on AWS; cloudfront_caller_permissions goes before
+    # it for the same reason (a stale If-Match is reported before a missing permission). cloudfront_defaults
+    # and cloudfront_set_order rewrite what cloudfront_config_fields stored, so they come after it; the quota
+    # and field-limit checks come last so that they run before anything is created.
     patches = [
         ("cloudfront_caller_reference", cloudfront_caller_reference.apply),
         ("cloudfront_config_fields", cloudfront_config_fields.apply),
@@ -78,6 +81,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         ("cloudfront_set_order", cloudfront_set_order.apply),
         ("cloudfront_delete_enabled", cloudfront_delete_enabled.apply),
         ("cloudfront_deployment", lambda: cloudfront_deployment.apply(options.deploy_after_reads, options.deploy_after_ms)),
+        ("cloudfront_caller_permissions", cloudfront_caller_permissions.apply),
         ("cloudfront_etag", cloudfront_etag.apply),
         ("cloudfront_origin_access_control", cloudfront_origin_access_control.apply),
         ("cloudfront_quotas", lambda: cloudfront_quotas.apply(options.max_origin_access_controls, options.max_distributions)),
@@ -92,6 +96,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         ("lambda_code_location", lambda_code_location.apply),
         ("lambda_qualified_tags", lambda_qualified_tags.apply),
         ("lambda_field_limits", lambda_field_limits.apply),
+        ("iam_enforcement", iam_enforcement.apply),
     ]
     unknown = options.disabled - {name for name, _ in patches}
     if unknown:
