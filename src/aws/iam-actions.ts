@@ -9,6 +9,8 @@ const exceptions: Readonly<Record<string, readonly string[]>> = {
   "s3:GetBucketEncryption": ["s3:GetEncryptionConfiguration"],
   "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
   "lambda:CreateFunction": ["lambda:CreateFunction", "iam:PassRole"],
+  // The operator always sends the Role, and Lambda checks that the caller may pass it.
+  "lambda:UpdateFunctionConfiguration": ["lambda:UpdateFunctionConfiguration", "iam:PassRole"],
 };
 
 /** Every IAM action an operation needs. */
