@@ -101,7 +101,7 @@ def statements(policy: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     if not policy:
         return []
     found = policy.get("Statement") or []
-    return [s for s in _as_list(found) if isinstance(s, dict)]
+    return [s for s in as_list(found) if isinstance(s, dict)]
 
 
 def _statement_applies(statement: Mapping[str, Any], caller: Caller, action: str, resource: str) -> bool:
@@ -113,11 +113,11 @@ def _statement_applies(statement: Mapping[str, Any], caller: Caller, action: str
             return False
     else:
         return False  # a bucket policy statement without a principal is invalid; it grants nothing
-    if not _element_matches(statement, "Action", action, ignore_case=True):
+    if not element_matches(statement, "Action", action, ignore_case=True):
         return False
-    if not _element_matches(statement, "Resource", resource, ignore_case=False):
+    if not element_matches(statement, "Resource", resource, ignore_case=False):
         return False
-    return _conditions_hold(statement.get("Condition") or {}, caller.context)
+    return conditions_hold(statement.get("Condition") or {}, caller.context)
 
 
 def _principal_matches(principal: Any, caller: Caller) -> bool:
@@ -125,27 +125,27 @@ def _principal_matches(principal: Any, caller: Caller) -> bool:
         return True
     if not isinstance(principal, Mapping):
         return False
-    if "*" in _as_list(principal.get("AWS")):
+    if "*" in as_list(principal.get("AWS")):
         return True
     # Only a service acting as itself matches a Service principal; anonymous callers never do.
-    return caller.service is not None and caller.service in _as_list(principal.get("Service"))
+    return caller.service is not None and caller.service in as_list(principal.get("Service"))
 
 
-def _element_matches(statement: Mapping[str, Any], name: str, value: str, *, ignore_case: bool) -> bool:
+def element_matches(statement: Mapping[str, Any], name: str, value: str, *, ignore_case: bool) -> bool:
     if name in statement:
-        return any(_wildcard_match(p, value, ignore_case) for p in _as_list(statement[name]))
+        return any(wildcard_match(p, value, ignore_case) for p in as_list(statement[name]))
     negated = f"Not{name}"
     if negated in statement:
-        return not any(_wildcard_match(p, value, ignore_case) for p in _as_list(statement[negated]))
+        return not any(wildcard_match(p, value, ignore_case) for p in as_list(statement[negated]))
     return False
 
 
-def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
+def conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
     for operator, entries in conditions.items():
         if not isinstance(entries, Mapping):
             return False
         for key, expected in entries.items():
-            if not _condition_holds(operator, key.lower(), [_text(v) for v in _as_list(expected)], context):
+            if not _condition_holds(operator, key.lower(), [text(v) for v in as_list(expected)], context):
                 return False
     return True
 
@@ -166,7 +166,7 @@ def _condition_holds(operator: str, key: str, expected: list[str], context: Mapp
         case "stringequalsignorecase" | "stringnotequalsignorecase":
             found = actual.lower() in (e.lower() for e in expected)
         case "stringlike" | "stringnotlike" | "arnequals" | "arnlike" | "arnnotequals" | "arnnotlike":
-            found = any(_wildcard_match(e, actual, False) for e in expected)
+            found = any(wildcard_match(e, actual, False) for e in expected)
         case "bool":
             found = actual.lower() in (e.lower() for e in expected)
         case _:
@@ -191,7 +191,7 @@ def _grants_to_unfixed_principal(statement: Mapping[str, Any]) -> bool:
     for kind, values in principal.items():
         if kind == "Federated":
             return True
-        if any(not _is_fixed(v) for v in _as_list(values)):
+        if any(not _is_fixed(v) for v in as_list(values)):
             return True
     return False
 
@@ -205,7 +205,7 @@ def _is_pinned(conditions: Mapping[str, Any]) -> bool:
         if ":" in name or name.endswith("ifexists") or not isinstance(entries, Mapping):
             continue
         for key, value in entries.items():
-            values = _as_list(value)
+            values = as_list(value)
             if not values:
                 continue
             lower = key.lower()
@@ -246,16 +246,17 @@ def _is_narrow_range(value: Any) -> bool:
     return network.prefixlen >= _NARROWEST_BROAD_PREFIX[network.version]
 
 
-def _wildcard_match(pattern: str, value: str, ignore_case: bool) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in _text(pattern))
-    return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
+def wildcard_match(pattern: str, value: str, ignore_case: bool) -> bool:
+    """IAM's wildcards: `*` matches any run of characters (newlines too), `?` any one."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text(pattern))
+    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
 
 
-def _text(value: Any) -> str:
+def text(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)

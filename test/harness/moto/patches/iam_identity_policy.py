@@ -23,14 +23,14 @@ iam:PassedToService) deny every PassRole it does not allow; hence this module.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Verdict = Literal["allow", "explicit-deny", "implicit-deny"]
+# The condition operators and IAM wildcards are evaluated as for bucket policies: one implementation.
+from .bucket_policy import as_list, conditions_hold, element_matches
 
-_NEGATED = {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"}
+Verdict = Literal["allow", "explicit-deny", "implicit-deny"]
 
 
 @dataclass(frozen=True)
@@ -82,70 +82,12 @@ def statements(document: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     if not document:
         return []
     found = document.get("Statement") or []
-    return [s for s in _as_list(found) if isinstance(s, dict)]
+    return [s for s in as_list(found) if isinstance(s, dict)]
 
 
 def _applies(statement: Mapping[str, Any], action: str, resource: str, context: Mapping[str, str]) -> bool:
-    if not _element_matches(statement, "Action", action, ignore_case=True):
+    if not element_matches(statement, "Action", action, ignore_case=True):
         return False
-    if not _element_matches(statement, "Resource", resource, ignore_case=False):
+    if not element_matches(statement, "Resource", resource, ignore_case=False):
         return False
-    return _conditions_hold(statement.get("Condition") or {}, context)
-
-
-def _element_matches(statement: Mapping[str, Any], name: str, value: str, *, ignore_case: bool) -> bool:
-    if name in statement:
-        return any(wildcard_match(p, value, ignore_case=ignore_case) for p in _as_list(statement[name]))
-    negated = f"Not{name}"
-    if negated in statement:
-        return not any(wildcard_match(p, value, ignore_case=ignore_case) for p in _as_list(statement[negated]))
-    return False
-
-
-def _conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
-    for operator, entries in conditions.items():
-        if not isinstance(entries, Mapping):
-            return False
-        for key, expected in entries.items():
-            if not _condition_holds(operator, key.lower(), [_text(v) for v in _as_list(expected)], context):
-                return False
-    return True
-
-
-def _condition_holds(operator: str, key: str, expected: list[str], context: Mapping[str, str]) -> bool:
-    name = operator.split(":")[-1].lower()
-    if_exists = name.endswith("ifexists")
-    name = name.removesuffix("ifexists")
-    actual = context.get(key)
-    if name == "null":
-        return (actual is None) == (bool(expected) and expected[0].lower() == "true")
-    if actual is None:
-        # A missing key fails a positive operator and satisfies a negated one, unless ...IfExists.
-        return if_exists or name in _NEGATED
-    match name:
-        case "stringequals" | "stringnotequals":
-            found = actual in expected
-        case "stringequalsignorecase" | "stringnotequalsignorecase":
-            found = actual.lower() in (e.lower() for e in expected)
-        case "stringlike" | "stringnotlike" | "arnequals" | "arnlike" | "arnnotequals" | "arnnotlike":
-            found = any(wildcard_match(e, actual, ignore_case=False) for e in expected)
-        case "bool":
-            found = actual.lower() in (e.lower() for e in expected)
-        case _:
-            return False
-    return not found if name in _NEGATED else found
-
-
-def wildcard_match(pattern: str, value: str, *, ignore_case: bool) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in _text(pattern))
-    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL) is not None
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _text(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return conditions_hold(statement.get("Condition") or {}, context)
