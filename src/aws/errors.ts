@@ -31,16 +31,19 @@ export class AwsError extends OperatorError {
   readonly bucketRegion: string | undefined;
 
   constructor(fields: AwsErrorFields, options?: ErrorOptions) {
-    const code = classifyAwsCode(fields.awsCode, fields.httpStatus);
-    const iamAction = iamActionsFor(fields.service, fields.operation).join(" and ");
+    const onBehalf = checkedOnCallersBehalf(fields.awsMessage);
+    const code = onBehalf === undefined ? classifyAwsCode(fields.awsCode, fields.httpStatus) : "AccessDenied";
+    const iamAction = onBehalf ?? iamActionsFor(fields.service, fields.operation).join(" and ");
     const disposition = dispositionOf(code, fields.awsCode);
     const failed = `${fields.service}:${fields.operation} failed with ${fields.awsCode}: ${fields.awsMessage}`;
     const message =
-      code === "AccessDenied" && disposition.permanent
-        ? `access denied for ${iamAction}: ${fields.awsMessage}`
-        : disposition.reason === "QuotaExceeded"
-          ? `${failed}. This is an account quota: request an increase in Service Quotas, or remove what the account no longer needs`
-          : failed;
+      onBehalf !== undefined
+        ? `access denied for ${onBehalf}, which ${fields.service} checks on the caller's behalf for ${fields.operation}: ${fields.awsMessage}`
+        : code === "AccessDenied" && disposition.permanent
+          ? `access denied for ${iamAction}: ${fields.awsMessage}`
+          : disposition.reason === "QuotaExceeded"
+            ? `${failed}. This is an account quota: request an increase in Service Quotas, or remove what the account no longer needs`
+            : failed;
     super({ reason: disposition.reason, message }, options);
     this.code = code;
     this.permanent = disposition.permanent;
@@ -88,6 +91,29 @@ const temporaryCodes = new Set([
 /** An account quota was reached: AWS names them TooMany... (TooManyRequests is throttling, decided earlier). */
 function isQuota(awsCode: string): boolean {
   return (awsCode.startsWith("TooMany") && !awsCode.startsWith("TooManyRequests")) || awsCode === "CodeStorageExceededException";
+}
+
+/**
+ * CloudFront checks some permissions of its caller itself while it creates or updates a distribution: the
+ * Lambda@Edge version it replicates, the service-linked roles, the web ACL, the log bucket's ACL ("Set up IAM
+ * permissions and roles for Lambda@Edge", CloudFront Developer Guide, and the refusals recorded in issue
+ * trackers). Its refusal names the action in words, under codes such as InvalidLambdaFunctionAssociation;
+ * this finds the IAM action it means, so the refusal reads as the missing permission it is.
+ */
+const onBehalfRefusals: readonly { readonly pattern: RegExp; readonly action: (match: RegExpExecArray) => string }[] = [
+  { pattern: /Update the IAM policy to add permission:\s*([a-z0-9-]+:[A-Za-z*]+)/, action: (match) => match[1] ?? "" },
+  { pattern: /not authorized to create or assume a service linked role/i, action: () => "iam:CreateServiceLinkedRole" },
+  { pattern: /you need s3:GetBucketAcl and s3:PutBucketAcl permissions/i, action: () => "s3:GetBucketAcl and s3:PutBucketAcl" },
+  { pattern: /Web ACL is not accessible by the requester|Unable to verify read permissions on Web ACL/i, action: () => "wafv2:GetWebACL" },
+];
+
+/** The IAM action a refusal made on the caller's behalf names, if it is one. */
+export function checkedOnCallersBehalf(awsMessage: string): string | undefined {
+  for (const refusal of onBehalfRefusals) {
+    const match = refusal.pattern.exec(awsMessage);
+    if (match !== null) return refusal.action(match);
+  }
+  return undefined;
 }
 
 /** Conflicts that a human must resolve: someone else holds the name. */

@@ -85,7 +85,7 @@ export async function claimBucket(ctx: StepContext): Promise<void> {
  * times. Two resources racing for one bucket: whoever's tag is there after our write holds it, so only a
  * different owner is a conflict.
  */
-export const claimConfirmationDelaysMs: readonly number[] = [250, 500, 1_000, 2_000];
+export const claimConfirmationDelaysMs: readonly number[] = [100, 200, 400, 800, 1_600];
 
 async function confirmClaim(ctx: StepContext, ours: string): Promise<void> {
   const bucket = ctx.resource.spec.bucket.name;

@@ -291,9 +291,10 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
       expect(refused.message).toMatch(/^access denied for lambda:CreateFunction and iam:PassRole: .* not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role\/securedcontent-edge/);
     });
 
-    it("CloudFrontReplicatesAssociatedVersions: creating the distribution fails, InvalidLambdaFunctionAssociation for lambda:EnableReplication*", async () => {
+    it("CloudFrontReplicatesAssociatedVersions: creating the distribution fails, AccessDenied naming lambda:EnableReplication*", async () => {
       const refused = await stallsWithout(withoutStatement("CloudFrontReplicatesAssociatedVersions"));
-      expect(refused.reason).toBe("InvalidLambdaFunctionAssociation");
+      expect(refused.reason).toBe("AccessDenied");
+      expect(refused.message).toMatch(/^access denied for lambda:EnableReplication\*, which cloudfront checks on the caller's behalf/);
       expect(refused.message).toContain("Lambda@Edge cannot enable replication for the specified Lambda function. Update the IAM policy to add permission: lambda:EnableReplication*");
     });
 
@@ -301,6 +302,7 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
       await iam.send(new DeleteServiceLinkedRoleCommand({ RoleName: "AWSServiceRoleForLambdaReplicator" }));
       const refused = await stallsWithout(withoutStatement("CloudFrontReplicatesEdgeFunctions"));
       expect(refused.reason).toBe("AccessDenied");
+      expect(refused.message).toMatch(/^access denied for iam:CreateServiceLinkedRole, /);
       expect(refused.message).toContain("The user is not authorized to create or assume a service linked role.");
       expect(refused.refusals).toContainEqual(expect.objectContaining({
         action: "iam:CreateServiceLinkedRole",
@@ -318,15 +320,17 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
       }));
     });
 
-    it("CloudFrontReadsTheWebAcl: a distribution with spec.distribution.webAclArn fails, InvalidWebACLId", async () => {
+    it("CloudFrontReadsTheWebAcl: a distribution with spec.distribution.webAclArn fails, AccessDenied naming wafv2:GetWebACL", async () => {
       const refused = await stallsWithout(withoutStatement("CloudFrontReadsTheWebAcl"), { webAclArn });
-      expect(refused.reason).toBe("InvalidWebACLId");
+      expect(refused.reason).toBe("AccessDenied");
+      expect(refused.message).toMatch(/^access denied for wafv2:GetWebACL, /);
       expect(refused.refusals).toContainEqual(expect.objectContaining({ action: "wafv2:GetWebACL", resource: webAclArn }));
     });
 
     it("CloudFrontGrantsLogDelivery: a distribution with spec.distribution.logging fails, AccessDenied for the log bucket's ACL", async () => {
       const refused = await stallsWithout(withoutStatement("CloudFrontGrantsLogDelivery"), { logging: { bucket: logBucket } });
       expect(refused.reason).toBe("AccessDenied");
+      expect(refused.message).toMatch(/^access denied for s3:GetBucketAcl and s3:PutBucketAcl, /);
       expect(refused.message).toContain("you need s3:GetBucketAcl and s3:PutBucketAcl permissions");
       expect(refused.refusals).toContainEqual(expect.objectContaining({ action: "s3:GetBucketAcl", resource: `arn:aws:s3:::${logBucket}` }));
     });
@@ -342,7 +346,7 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
       }
     });
 
-    it("lambda:DisableReplication* alone (in CloudFrontReplicatesAssociatedVersions): a requiredGroups change fails, InvalidLambdaFunctionAssociation", async () => {
+    it("lambda:DisableReplication* alone (in CloudFrontReplicatesAssociatedVersions): a requiredGroups change fails, AccessDenied naming it", async () => {
       counter += 1;
       const name = `removal-${String(counter)}`;
       await apply(name, `iam-removal-${String(counter)}`, ["paid-students"]);
@@ -351,7 +355,8 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
       try {
         await kubectl(env, ["patch", "-n", namespace, `scb/${name}`, "--type=merge", "-p", JSON.stringify({ spec: { auth: { requiredGroups: ["staff"] } } })]);
         const refused = await stalled(name);
-        expect(refused.reason).toBe("InvalidLambdaFunctionAssociation");
+        expect(refused.reason).toBe("AccessDenied");
+        expect(refused.message).toMatch(/^access denied for lambda:DisableReplication\*, /);
         expect(refused.message).toContain("Lambda@Edge cannot disable replication for the specified Lambda function. Update the IAM policy to add permission: lambda:DisableReplication*");
       } finally {
         await usePolicy(shipped());

@@ -89,6 +89,32 @@ describe("the permanent-or-temporary table", () => {
     );
   });
 
+  it.each([
+    [
+      "InvalidLambdaFunctionAssociation",
+      "Lambda@Edge cannot enable replication for the specified Lambda function. Update the IAM policy to add permission: lambda:EnableReplication* for resource: arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x:3 and try again.",
+      "lambda:EnableReplication*",
+    ],
+    [
+      "InvalidLambdaFunctionAssociation",
+      "Lambda@Edge cannot disable replication for the specified Lambda function. Update the IAM policy to add permission: lambda:DisableReplication* for resource: arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x:2 and try again.",
+      "lambda:DisableReplication*",
+    ],
+    ["AccessDenied", "The user is not authorized to create or assume a service linked role.", "iam:CreateServiceLinkedRole"],
+    ["InvalidWebACLId", "Web ACL is not accessible by the requester.", "wafv2:GetWebACL"],
+    [
+      "AccessDenied",
+      "You don't have permission to access the S3 bucket for CloudFront logs: logs-cloudfront-logs.s3.amazonaws.com If you're using IAM, you need s3:GetBucketAcl and s3:PutBucketAcl permissions to create a distribution or to update log settings for an existing distribution.",
+      "s3:GetBucketAcl and s3:PutBucketAcl",
+    ],
+  ] as const)("names %s about %s as access denied for %s, checked on the caller's behalf", (awsCode, awsMessage, action) => {
+    const error = toAwsError(Object.assign(new Error(awsMessage), { name: awsCode, $metadata: { httpStatusCode: awsCode === "AccessDenied" ? 403 : 400 } }), "cloudfront", "UpdateDistribution");
+    expect(isPermanent(error)).toBe(true);
+    expect(failureReason(error)).toBe("AccessDenied");
+    expect(error.iamAction).toBe(action);
+    expect(error.message).toBe(`access denied for ${action}, which cloudfront checks on the caller's behalf for UpdateDistribution: ${awsMessage}`);
+  });
+
   it("says which call failed and how, for everything else", () => {
     const error = toAwsError(sdkError("InvalidViewerCertificate", 400), "cloudfront", "UpdateDistribution");
     expect(error.message).toBe("cloudfront:UpdateDistribution failed with InvalidViewerCertificate: InvalidViewerCertificate happened");
