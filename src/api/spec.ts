@@ -110,7 +110,10 @@ export const corsSchema = z
 
 export const loggingSchema = z
   .object({
-    bucket: bucketName.describe("Name of the S3 bucket that receives CloudFront standard logs. It must have ACLs enabled."),
+    bucket: bucketName.describe(
+      "Name of the S3 bucket that receives CloudFront standard logs. It must have ACLs enabled, and the shipped " +
+        "operator policy lets CloudFront set its ACL only on buckets named *-cloudfront-logs (deploy/iam/README.md).",
+    ),
     prefix: z.string().max(256).exactOptional().describe("Key prefix of the log files, such as cloudfront/courses/. Defaults to none."),
   })
   .describe("CloudFront standard logging. Omit to turn logging off.");
