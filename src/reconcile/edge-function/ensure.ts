@@ -5,6 +5,7 @@ import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
   PublishVersionCommand,
+  PutRuntimeManagementConfigCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateFunctionCodeCommand,
@@ -38,7 +39,7 @@ import {
   type FunctionSettings,
 } from "./desired.ts";
 import { userPoolJwks } from "./jwks.ts";
-import { functionTags, getFunction, isBusy, listVersions, settle, type ObservedFunction } from "./read.ts";
+import { functionTags, getFunction, isBusy, listVersions, runtimeUpdateMode, settle, type ObservedFunction } from "./read.ts";
 
 // The handler bundle depends only on the source and the esbuild version, so it is built once per process.
 // esbuild is a devDependency: an image without it builds the bundle at image build time and hands it in
@@ -218,6 +219,7 @@ async function ensureVersion(ctx: StepContext, desired: Desired, referenced: Rea
   const versions = await listVersions(ctx, name);
   let version = currentVersion(versions, settings, edgePackage.sha256Base64);
   if (version === undefined) {
+    await ensureAutomaticRuntimeUpdates(ctx, name);
     version = await ctx.aws.lambda().send(new PublishVersionCommand({ FunctionName: name, CodeSha256: edgePackage.sha256Base64 }), { abortSignal: ctx.signal });
     const number = versionNumber(version);
     if (number === undefined || !holdsPackage(version, settings, edgePackage.sha256Base64)) {
@@ -227,6 +229,22 @@ async function ensureVersion(ctx: StepContext, desired: Desired, referenced: Rea
     await prune(ctx, name, versionsToPrune(versions, number, referenced));
   }
   return outcomeOf(ctx, name, await settle(ctx, name, version, version.Version), "published");
+}
+
+/**
+ * Lambda@Edge supports no runtime management setting other than Auto ("Restrictions on Lambda@Edge"), and a
+ * version published under another would be refused by CloudFront: checked before each publication.
+ */
+async function ensureAutomaticRuntimeUpdates(ctx: StepContext, name: string): Promise<void> {
+  const mode = await runtimeUpdateMode(ctx, name);
+  if (mode === "Auto") return;
+  await ctx.aws.lambda().send(new PutRuntimeManagementConfigCommand({ FunctionName: name, UpdateRuntimeOn: "Auto" }), { abortSignal: ctx.signal });
+  ctx.notices.push({
+    kind: "drift",
+    reason: "EdgeFunctionRuntimeManagementCorrected",
+    message: `edge function ${name} had runtime updates set to ${mode}; set them back to Auto, the only setting Lambda@Edge supports`,
+    drift: "edge-function-configuration",
+  });
 }
 
 /** Gone already, or still replicated (409, or 400 "replicated function"): nothing to do now. */

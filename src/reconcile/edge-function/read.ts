@@ -1,6 +1,13 @@
 // Reading the edge function: the function or one version, its versions, and waiting (bounded) for Lambda to
 // finish an update before the next write.
-import { GetFunctionCommand, GetFunctionConfigurationCommand, ListTagsCommand, paginateListVersionsByFunction, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import {
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  GetRuntimeManagementConfigCommand,
+  ListTagsCommand,
+  paginateListVersionsByFunction,
+  type FunctionConfiguration,
+} from "@aws-sdk/client-lambda";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isAwsError } from "../../aws/errors.ts";
 import type { StepContext } from "../shared/context.ts";
@@ -34,6 +41,12 @@ export async function getFunction(ctx: StepContext, name: string, qualifier?: st
 /** The function's tags, read from the function itself (a version's read carries none). */
 export async function functionTags(ctx: StepContext, unqualifiedArn: string): Promise<Record<string, string>> {
   return (await ctx.aws.lambda().send(new ListTagsCommand({ Resource: unqualifiedArn }), { abortSignal: ctx.signal })).Tags ?? {};
+}
+
+/** When Lambda moves the function to a new runtime version: Auto unless someone changed it. */
+export async function runtimeUpdateMode(ctx: StepContext, name: string): Promise<string> {
+  const result = await ctx.aws.lambda().send(new GetRuntimeManagementConfigCommand({ FunctionName: name }), { abortSignal: ctx.signal });
+  return result.UpdateRuntimeOn ?? "Auto";
 }
 
 /** Busy while being created or updated; Lambda refuses further updates (and CloudFront the version) until then. */

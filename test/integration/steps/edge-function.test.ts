@@ -12,7 +12,9 @@ import {
   GetFunctionCommand,
   LambdaClient,
   ListVersionsByFunctionCommand,
+  GetRuntimeManagementConfigCommand,
   PublishLayerVersionCommand,
+  PutRuntimeManagementConfigCommand,
   TagResourceCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
@@ -267,6 +269,19 @@ describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
     expect(error).toMatchObject({ reason: "OwnershipConflict" });
     expect((error as Error).message).toMatch(/is claimed by other-cluster\/learning\/theirs/);
     expect(calls.slice(mark).filter(isMutating)).toEqual([]);
+  });
+
+  it("sets runtime updates back to Auto, the only setting Lambda@Edge supports, before it publishes a version", async () => {
+    const first = await run(context(bucketResource("archive", ["paid-students"])));
+    const name = first.outcome.value.name;
+    const runtimeVersionArn = "arn:aws:lambda:us-east-1::runtime:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    await raw.send(new PutRuntimeManagementConfigCommand({ FunctionName: name, UpdateRuntimeOn: "Manual", RuntimeVersionArn: runtimeVersionArn }));
+    const ctx = context(bucketResource("archive", ["staff"]));
+    const { outcome, mutating } = await run(ctx, [first.outcome.value]);
+    expect(mutating).toEqual(["UpdateFunctionCode", "PutRuntimeManagementConfig", "PublishVersion"]);
+    expect(outcome.value.version).toBe("2");
+    expect(ctx.notices).toContainEqual(expect.objectContaining({ kind: "drift", reason: "EdgeFunctionRuntimeManagementCorrected" }));
+    expect((await raw.send(new GetRuntimeManagementConfigCommand({ FunctionName: name }))).UpdateRuntimeOn).toBe("Auto");
   });
 
   it("reports an unknown user pool's JWKS (HTTP 404) clearly, before any AWS call", async () => {

@@ -59,6 +59,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         lambda_edge_replication,
         lambda_field_limits,
         lambda_qualified_tags,
+        lambda_runtime_management,
         s3_anonymous_access,
         s3_block_public_access,
         s3_bucket_region,
@@ -96,6 +97,7 @@ def apply_all(options: PatchOptions) -> list[str]:
         ("lambda_code_location", lambda_code_location.apply),
         ("lambda_qualified_tags", lambda_qualified_tags.apply),
         ("lambda_field_limits", lambda_field_limits.apply),
+        ("lambda_runtime_management", lambda_runtime_management.apply),
         ("iam_enforcement", iam_enforcement.apply),
     ]
     unknown = options.disabled - {name for name, _ in patches}
