@@ -69,11 +69,11 @@ const configuration: IConfiguration = {
       severity: "error",
       comment:
         "Each folder under src/reconcile holds one AWS concern (bucket, origin-access-control, edge-function, " +
-        "distribution) and builds only on src/reconcile/shared; the files beside them order the concerns and " +
+        "distribution) and builds only on src/reconcile/common; the files beside them order the concerns and " +
         "pass facts between them. A concern that reached into another, or into the orchestrator, would make " +
         "the order of steps and the concerns depend on each other.",
       from: { path: "^src/reconcile/([^/]+)/" },
-      to: { path: "^src/reconcile/", pathNot: ["^src/reconcile/$1/", "^src/reconcile/shared/"] },
+      to: { path: "^src/reconcile/", pathNot: ["^src/reconcile/$1/", "^src/reconcile/common/"] },
     },
     {
       name: "dev-uses-the-test-tree-through-one-door",

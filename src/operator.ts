@@ -21,8 +21,8 @@ import { AwsConvergence } from "./reconcile/converge.ts";
 import { EdgeFunctionSweeper } from "./reconcile/edge-function/sweeper.ts";
 import { createOperatorMetrics, type OperatorMetrics } from "./reconcile/operator-metrics.ts";
 import { SecuredContentBucketReconciler } from "./reconcile/reconciler.ts";
-import type { OperatorSettings } from "./reconcile/shared/context.ts";
-import { tagKeys } from "./reconcile/shared/naming.ts";
+import type { OperatorSettings } from "./reconcile/common/context.ts";
+import { tagKeys } from "./reconcile/common/naming.ts";
 
 /** The intervals of the configuration, in milliseconds. */
 export interface OperatorTimings {

@@ -33,7 +33,7 @@ import { desiredBucketPolicy, parsePolicy } from "../../src/reconcile/bucket/pol
 import { desiredDistributionConfig, distributionInputs } from "../../src/reconcile/distribution/desired.ts";
 import { desiredEdgeConfig } from "../../src/reconcile/edge-function/config.ts";
 import { fetchJwks, jwksUrl } from "../../src/reconcile/edge-function/jwks.ts";
-import { edgeFunctionName, ownerKey, ownershipTags, policyStatementId, tagKeys, type OwnerIdentity } from "../../src/reconcile/shared/naming.ts";
+import { edgeFunctionName, ownerKey, ownershipTags, policyStatementId, tagKeys, type OwnerIdentity } from "../../src/reconcile/common/naming.ts";
 import { desiredFunctionSettings } from "../../src/reconcile/edge-function/desired.ts";
 import { sharedOriginAccessControl } from "../../src/reconcile/origin-access-control/desired.ts";
 import { emulatorCredentials, type HarnessEnv } from "../../test/harness/env.ts";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { securedContentBucketResource, type SecuredContentBucket } from "../api/index.ts";
 import { isNotFound } from "../k8s/errors.ts";
 import { contentTypes, type KubeRestClient } from "../k8s/rest-client.ts";
-import type { Notice } from "./shared/context.ts";
+import type { Notice } from "./common/context.ts";
 
 const configMapSchema = z.looseObject({
   metadata: z.looseObject({

@@ -19,8 +19,8 @@ import { ensureEdgeFunction } from "./edge-function/ensure.ts";
 import { ensureOriginAccessControl } from "./origin-access-control/ensure.ts";
 import { choosePass, PassHistory, type DeployingInputs } from "./passes.ts";
 import { retireAws } from "./retire.ts";
-import { inSync, ownerOf, type OperatorSettings, type StepContext } from "./shared/context.ts";
-import { NameIndex } from "./shared/name-index.ts";
+import { inSync, ownerOf, type OperatorSettings, type StepContext } from "./common/context.ts";
+import { NameIndex } from "./common/name-index.ts";
 import type { DistributionStatus } from "../api/index.ts";
 
 export interface AwsConvergenceOptions {

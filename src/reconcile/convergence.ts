@@ -2,7 +2,7 @@
 // Kubernetes side (parsing, the finalizer, status, Events); a Convergence owns AWS.
 import type { SecuredContentBucket, SecuredContentBucketStatus } from "../api/index.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
-import type { Notice } from "./shared/context.ts";
+import type { Notice } from "./common/context.ts";
 
 /** The status fields AWS work fills in; conditions and observedGeneration are the reconciler's. */
 export type ObservedFields = Partial<Pick<SecuredContentBucketStatus, "url" | "distribution" | "originAccessControlId" | "edgeFunction">>;

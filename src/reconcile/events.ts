@@ -9,7 +9,7 @@
 // | deleted              | Normal Deleting, or Deleted once nothing is left  |
 // | warning              | Warning with the notice's own reason, one each    |
 import type { EventType } from "../controller/events.ts";
-import type { Notice } from "./shared/context.ts";
+import type { Notice } from "./common/context.ts";
 
 export interface PlannedEvent {
   readonly type: EventType;

@@ -8,7 +8,7 @@
 // on every full resync would cost a Kubernetes write per resource per interval with nothing else changed.
 import { conditionTypes, type SecuredContentBucket } from "../api/index.ts";
 import { isConditionTrue } from "../controller/conditions.ts";
-import { keyOf } from "./shared/context.ts";
+import { keyOf } from "./common/context.ts";
 
 /** What the last full pass of a resource found, remembered until the next full pass is due. */
 export interface FullPassRecord {

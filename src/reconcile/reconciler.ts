@@ -21,7 +21,7 @@ import type { ResourceClient } from "../k8s/resource-client.ts";
 import { createMergePatch } from "../util/merge-patch.ts";
 import type { Convergence, ObservedFields } from "./convergence.ts";
 import { eventsFor } from "./events.ts";
-import { keyOf, type Notice } from "./shared/context.ts";
+import { keyOf, type Notice } from "./common/context.ts";
 
 export interface SecuredContentBucketReconcilerOptions {
   readonly resources: ResourceClient;

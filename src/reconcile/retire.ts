@@ -9,7 +9,7 @@ import type { RetireResult } from "./convergence.ts";
 import { retireDistributions } from "./distribution/retire.ts";
 import { markEdgeFunctionForSweeper } from "./edge-function/retire.ts";
 import { retireOriginAccessControl } from "./origin-access-control/retire.ts";
-import type { StepContext } from "./shared/context.ts";
+import type { StepContext } from "./common/context.ts";
 
 export async function retireAws(ctx: StepContext, options: { readonly deployingRequeueMs: number }): Promise<RetireResult> {
   const waiting = (waitingFor: string): RetireResult => ({ complete: false, waitingFor, requeueAfterMs: options.deployingRequeueMs, notices: ctx.notices });

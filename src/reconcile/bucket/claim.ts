@@ -4,9 +4,9 @@ import { DeleteBucketTaggingCommand, GetBucketTaggingCommand, PutBucketTaggingCo
 import { AwsError, hasAwsCode, isAwsError } from "../../aws/errors.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PermanentError, TemporaryError } from "../../errors.ts";
-import type { StepContext } from "../shared/context.ts";
-import { OwnershipConflictError } from "../shared/errors.ts";
-import { ownerKey, tagKeys } from "../shared/naming.ts";
+import type { StepContext } from "../common/context.ts";
+import { OwnershipConflictError } from "../common/errors.ts";
+import { ownerKey, tagKeys } from "../common/naming.ts";
 
 export class BucketNotFoundError extends PermanentError {
   constructor(bucket: string, region: string) {

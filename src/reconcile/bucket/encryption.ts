@@ -7,7 +7,7 @@ import { GetBucketEncryptionCommand, type ServerSideEncryptionRule } from "@aws-
 import { conditionTypes } from "../../api/index.ts";
 import { hasAwsCode } from "../../aws/errors.ts";
 import type { ConditionUpdate } from "../../controller/conditions.ts";
-import type { StepContext } from "../shared/context.ts";
+import type { StepContext } from "../common/context.ts";
 
 /** The key-policy statement that lets CloudFront decrypt objects for one distribution, and nothing else. */
 export function cloudFrontDecryptStatement(distributionArn: string): Record<string, unknown> {

@@ -15,8 +15,8 @@ import {
 import { conditionTypes, type SecuredContentBucket } from "../../api/index.ts";
 import { hasAwsCode } from "../../aws/errors.ts";
 import { PermanentError } from "../../errors.ts";
-import type { StepContext } from "../shared/context.ts";
-import { policyStatementId } from "../shared/naming.ts";
+import type { StepContext } from "../common/context.ts";
+import { policyStatementId } from "../common/naming.ts";
 import {
   desiredBucketPolicy,
   parsePolicy,

@@ -4,7 +4,7 @@
 import type { DistributionConfig, LambdaFunctionAssociation, Origin } from "@aws-sdk/client-cloudfront";
 import { managedCachePolicyIds, type ManagedCachePolicy, type SecuredContentBucket } from "../../api/index.ts";
 import { deepEqual } from "../../util/deep-equal.ts";
-import { fitted, limits } from "../shared/naming.ts";
+import { fitted, limits } from "../common/naming.ts";
 
 /** The id of a managed cache policy named in the spec, or the id the spec gives. */
 export function cachePolicyId(nameOrId: string): string {

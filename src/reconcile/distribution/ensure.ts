@@ -6,8 +6,8 @@ import { CreateDistributionWithTagsCommand, UpdateDistributionCommand } from "@a
 import { conditionTypes, type DistributionStatus } from "../../api/index.ts";
 import { hasAwsCode, isAwsError, type AwsError } from "../../aws/errors.ts";
 import type { ConditionUpdate } from "../../controller/conditions.ts";
-import { inSync, waitingOn, type Notice, type StepContext, type StepOutcome } from "../shared/context.ts";
-import { ownershipTags } from "../shared/naming.ts";
+import { inSync, waitingOn, type Notice, type StepContext, type StepOutcome } from "../common/context.ts";
+import { ownershipTags } from "../common/naming.ts";
 import {
   changedOwnedFields,
   desiredDistributionConfig,

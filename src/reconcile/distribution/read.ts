@@ -4,7 +4,7 @@
 import { GetDistributionCommand, paginateListDistributions, type Distribution, type DistributionSummary } from "@aws-sdk/client-cloudfront";
 import type { DistributionStatus } from "../../api/index.ts";
 import { isAwsError } from "../../aws/errors.ts";
-import type { StepContext } from "../shared/context.ts";
+import type { StepContext } from "../common/context.ts";
 import { isCallerReferenceOf, s3OriginDomain } from "./desired.ts";
 
 /** A distribution as read: where it stands, its config, and the ETag a write must name. */

@@ -2,7 +2,7 @@
 // with IfMatch. Each call takes one step and says what it waits for, so deletion can stop and resume anywhere.
 import { DeleteDistributionCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { isAwsError } from "../../aws/errors.ts";
-import type { StepContext } from "../shared/context.ts";
+import type { StepContext } from "../common/context.ts";
 import { disabledForDeletion, needsDisabling } from "./desired.ts";
 import { findOwnedDistributions, getDistribution, type LiveDistribution } from "./read.ts";
 

@@ -1,7 +1,7 @@
 // The edge function a resource should have, and how live versions relate to it: pure, no I/O.
 import type { FunctionConfiguration, Runtime } from "@aws-sdk/client-lambda";
 import { lambdaHandler } from "../../../edge-auth/package/bundle.ts";
-import { tagKeys } from "../shared/naming.ts";
+import { tagKeys } from "../common/naming.ts";
 
 export interface EdgeFunctionState {
   readonly name: string;

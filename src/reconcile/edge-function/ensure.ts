@@ -18,9 +18,9 @@ import { packageEdgeFunction, type EdgePackage } from "../../../edge-auth/packag
 import { conditionTypes } from "../../api/index.ts";
 import { isAwsError } from "../../aws/errors.ts";
 import { PermanentError } from "../../errors.ts";
-import { inSync, waitingOn, type Notice, type StepContext, type StepOutcome } from "../shared/context.ts";
-import { OwnershipConflictError } from "../shared/errors.ts";
-import { edgeFunctionName, fitted, limits, ownerKey, ownershipTags, tagKeys } from "../shared/naming.ts";
+import { inSync, waitingOn, type Notice, type StepContext, type StepOutcome } from "../common/context.ts";
+import { OwnershipConflictError } from "../common/errors.ts";
+import { edgeFunctionName, fitted, limits, ownerKey, ownershipTags, tagKeys } from "../common/naming.ts";
 import { desiredEdgeConfig } from "./config.ts";
 import {
   configurationCorrection,

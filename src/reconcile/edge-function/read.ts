@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isAwsError } from "../../aws/errors.ts";
-import type { StepContext } from "../shared/context.ts";
+import type { StepContext } from "../common/context.ts";
 
 /** How long a reconcile waits for Lambda to finish an update before it asks to be requeued. */
 const settleAttempts = 10;

@@ -1,8 +1,8 @@
 // Retiring the edge function: Lambda refuses to delete it for hours after its CloudFront association is gone
 // (its replicas linger), so deletion only marks it, and the sweeper deletes it once Lambda allows.
 import { TagResourceCommand } from "@aws-sdk/client-lambda";
-import type { StepContext } from "../shared/context.ts";
-import { edgeFunctionName, tagKeys } from "../shared/naming.ts";
+import type { StepContext } from "../common/context.ts";
+import { edgeFunctionName, tagKeys } from "../common/naming.ts";
 import { getFunction } from "./read.ts";
 
 /** Marks this resource's function for the sweeper, if it exists. */

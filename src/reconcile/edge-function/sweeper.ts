@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { AwsClients } from "../../aws/clients.ts";
 import { AwsError, isAwsError } from "../../aws/errors.ts";
 import { backoffDelayMs, type BackoffPolicy } from "../../controller/backoff.ts";
-import { edgeFunctionNamePrefix, tagKeys } from "../shared/naming.ts";
+import { edgeFunctionNamePrefix, tagKeys } from "../common/naming.ts";
 
 export interface SweeperOptions {
   readonly aws: AwsClients;

@@ -6,7 +6,7 @@
 // control"), so the resources of a cluster share them: number 1 until CloudFront refuses a 101st distribution,
 // then number 2, and so on. Resources created before OACs were shared keep their own.
 import type { OriginAccessControlConfig, OriginAccessControlSummary } from "@aws-sdk/client-cloudfront";
-import { fitted, originAccessControlName, sharedOriginAccessControlIndex, sharedOriginAccessControlName, type OwnerIdentity } from "../shared/naming.ts";
+import { fitted, originAccessControlName, sharedOriginAccessControlIndex, sharedOriginAccessControlName, type OwnerIdentity } from "../common/naming.ts";
 
 type ConfigKey = "Name" | "Description" | "OriginAccessControlOriginType" | "SigningBehavior" | "SigningProtocol";
 /** Every setting of an OAC; we own them all. */

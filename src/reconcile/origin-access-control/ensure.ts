@@ -5,8 +5,8 @@
 import { CreateOriginAccessControlCommand, UpdateOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
 import { conditionTypes } from "../../api/index.ts";
 import { hasAwsCode } from "../../aws/errors.ts";
-import { inSync, type StepContext, type StepOutcome } from "../shared/context.ts";
-import { sharedOriginAccessControlIndex } from "../shared/naming.ts";
+import { inSync, type StepContext, type StepOutcome } from "../common/context.ts";
+import { sharedOriginAccessControlIndex } from "../common/naming.ts";
 import { desiredFor, driftedSettings, sharedOriginAccessControl, type OwnedSettings } from "./desired.ts";
 import { allOriginAccessControlIds, findOriginAccessControlByName, getOriginAccessControl, type FoundOriginAccessControl } from "./read.ts";
 

@@ -2,7 +2,7 @@
 // whose id never reached status is found again instead of created twice).
 import { GetOriginAccessControlCommand, paginateListOriginAccessControls, type OriginAccessControlSummary } from "@aws-sdk/client-cloudfront";
 import { isAwsError } from "../../aws/errors.ts";
-import type { StepContext } from "../shared/context.ts";
+import type { StepContext } from "../common/context.ts";
 import { settingsOf, type OwnedSettings } from "./desired.ts";
 
 /** More pages than any account should have (100 each); a bound, so a runaway listing cannot loop forever. */

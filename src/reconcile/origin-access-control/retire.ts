@@ -4,8 +4,8 @@
 // and then it is simply left for them.
 import { DeleteOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
 import { isAwsError } from "../../aws/errors.ts";
-import type { StepContext } from "../shared/context.ts";
-import { sharedOriginAccessControlIndex } from "../shared/naming.ts";
+import type { StepContext } from "../common/context.ts";
+import { sharedOriginAccessControlIndex } from "../common/naming.ts";
 import { desiredFor, ownOriginAccessControl } from "./desired.ts";
 import { findOriginAccessControlByName, getOriginAccessControl } from "./read.ts";
 

@@ -9,8 +9,8 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import type { SecuredContentBucket } from "../../../src/api/index.ts";
 import { isPermanent, type OperatorError } from "../../../src/errors.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy } from "../../../src/reconcile/bucket/exposure.ts";
-import { policyStatementId } from "../../../src/reconcile/shared/naming.ts";
-import type { StepContext } from "../../../src/reconcile/shared/context.ts";
+import { policyStatementId } from "../../../src/reconcile/common/naming.ts";
+import type { StepContext } from "../../../src/reconcile/common/context.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
 

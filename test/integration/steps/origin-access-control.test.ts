@@ -15,8 +15,8 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import type { SecuredContentBucket } from "../../../src/api/index.ts";
 import { ownOriginAccessControl } from "../../../src/reconcile/origin-access-control/desired.ts";
 import { ensureOriginAccessControl } from "../../../src/reconcile/origin-access-control/ensure.ts";
-import type { StepContext } from "../../../src/reconcile/shared/context.ts";
-import { sharedOriginAccessControlName } from "../../../src/reconcile/shared/naming.ts";
+import type { StepContext } from "../../../src/reconcile/common/context.ts";
+import { sharedOriginAccessControlName } from "../../../src/reconcile/common/naming.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
 

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll } from "vitest";
 import { parseSecuredContentBucket, type SecuredContentBucket } from "../../../src/api/index.ts";
 import { AwsClients, defaultRateLimits } from "../../../src/aws/clients.ts";
-import { ownerOf, type OperatorSettings, type StepContext } from "../../../src/reconcile/shared/context.ts";
-import { NameIndex } from "../../../src/reconcile/shared/name-index.ts";
+import { ownerOf, type OperatorSettings, type StepContext } from "../../../src/reconcile/common/context.ts";
+import { NameIndex } from "../../../src/reconcile/common/name-index.ts";
 import type { HarnessEnv } from "../../harness/env.ts";
 import { useEmulator } from "../reconcile/operator.ts";
 

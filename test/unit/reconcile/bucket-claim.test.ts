@@ -3,7 +3,7 @@ import { toAwsError } from "../../../src/aws/errors.ts";
 import { failureReason, isPermanent } from "../../../src/errors.ts";
 import { bucketInOtherRegion, claimOf, withClaim, withoutClaim } from "../../../src/reconcile/bucket/claim.ts";
 import { settingsOff } from "../../../src/reconcile/bucket/exposure.ts";
-import { tagKeys } from "../../../src/reconcile/shared/naming.ts";
+import { tagKeys } from "../../../src/reconcile/common/naming.ts";
 
 describe("the bucket claim", () => {
   const others = [{ Key: "team", Value: "learning" }, { Key: "aws:cloudformation:stack-name", Value: "site" }];

@@ -10,7 +10,7 @@ import {
 import { distributionIdInMessage } from "../../../src/reconcile/distribution/ensure.ts";
 import { desiredFor, driftedSettings, ownOriginAccessControl, sharedOriginAccessControl } from "../../../src/reconcile/origin-access-control/desired.ts";
 import { firstOpenIndex } from "../../../src/reconcile/origin-access-control/ensure.ts";
-import { sharedOriginAccessControlIndex, sharedOriginAccessControlName } from "../../../src/reconcile/shared/naming.ts";
+import { sharedOriginAccessControlIndex, sharedOriginAccessControlName } from "../../../src/reconcile/common/naming.ts";
 
 function resource(distribution: Record<string, unknown> = {}): SecuredContentBucket {
   const parsed = parseSecuredContentBucket({

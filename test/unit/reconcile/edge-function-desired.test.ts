@@ -11,7 +11,7 @@ import {
   tagChanges,
   versionsToPrune,
 } from "../../../src/reconcile/edge-function/desired.ts";
-import { tagKeys } from "../../../src/reconcile/shared/naming.ts";
+import { tagKeys } from "../../../src/reconcile/common/naming.ts";
 
 const settings = desiredFunctionSettings({ edgeFunctionRoleArn: "arn:aws:iam::123456789012:role/edge", edgeRuntime: "nodejs22.x" });
 const arn = "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-a";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eventsFor } from "../../../src/reconcile/events.ts";
-import type { Notice } from "../../../src/reconcile/shared/context.ts";
+import type { Notice } from "../../../src/reconcile/common/context.ts";
 
 const notice = (kind: Notice["kind"], reason: string, message: string): Notice => ({ kind, reason, message });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NameIndex } from "../../../src/reconcile/shared/name-index.ts";
+import { NameIndex } from "../../../src/reconcile/common/name-index.ts";
 
 function counting(ids: Record<string, string>): { list: () => Promise<Map<string, string>>; calls: () => number } {
   let calls = 0;

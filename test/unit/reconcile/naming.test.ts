@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { edgeFunctionName, fitted, limits, originAccessControlName, ownerKey, ownershipTags, policyStatementId } from "../../../src/reconcile/shared/naming.ts";
+import { edgeFunctionName, fitted, limits, originAccessControlName, ownerKey, ownershipTags, policyStatementId } from "../../../src/reconcile/common/naming.ts";
 
 const owner = { cluster: "prod-eu", namespace: "learning", name: "courses", uid: "0b7e3c1a-1111-2222-3333-444455556666" };
 

@@ -33,15 +33,15 @@ const tree: Record<string, string> = {
   "tools/cycle.ts": 'import type { Loop } from "./loop.ts";',
   "tools/loop.ts": 'import type { Cycle } from "./cycle.ts";',
   "test/wait.ts": 'import { build } from "../tools/build.ts"; // allowed\nexport const waitFor = 1;',
-  "src/reconcile/shared/context.ts": "export const context = 1;",
+  "src/reconcile/common/context.ts": "export const context = 1;",
   "src/reconcile/bucket/claim.ts": [
-    'import { context } from "../shared/context.ts"; // allowed',
+    'import { context } from "../common/context.ts"; // allowed',
     'import { policy } from "./policy.ts"; // allowed',
     'import { ensureDistribution } from "../distribution/ensure.ts";',
     'import { step } from "../step.ts";',
   ].join("\n"),
   "src/reconcile/bucket/policy.ts": "export const policy = 1;",
-  "src/reconcile/distribution/ensure.ts": 'import { context } from "../shared/context.ts"; // allowed\nexport const ensureDistribution = 1;',
+  "src/reconcile/distribution/ensure.ts": 'import { context } from "../common/context.ts"; // allowed\nexport const ensureDistribution = 1;',
   "dev/dev.ts": [
     'import { harness } from "../test/harness/api.ts"; // allowed',
     'import { waitFor } from "../test/wait.ts";',
