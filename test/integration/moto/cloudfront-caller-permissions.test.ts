@@ -12,7 +12,7 @@ import { createCloudFrontWebAcl, createEdgeRole } from "../../harness/aws-seed.t
 import { awsClientConfig } from "../../harness/env.ts";
 import { clientConfigAs, createIamUser, policyOf, setUserPolicy, type IamUser, type PolicyStatement } from "../../harness/iam.ts";
 import { iamDecisions, setIamEnforcement } from "../../harness/moto.ts";
-import { clients, createDistribution, createOriginAccessControl, editDistribution, operatorDistributionConfig, required } from "./fixtures.ts";
+import { clients, createDistribution, createOriginAccessControl, editDistribution, operatorDistributionConfig, required, awsRefusal } from "./fixtures.ts";
 
 const edgeFunctions = "arn:aws:lambda:us-east-1:*:function:scb-edge-*";
 const cloudFrontAll: PolicyStatement = { Effect: "Allow", Action: "cloudfront:*", Resource: "*" };
@@ -27,24 +27,6 @@ const serviceLinkedRoles: PolicyStatement = {
   Resource: "*",
   Condition: { StringLike: { "iam:AWSServiceName": ["replicator.lambda.amazonaws.com", "logger.cloudfront.amazonaws.com"] } },
 };
-
-interface Refusal {
-  readonly name: string;
-  readonly status: number | undefined;
-  readonly message: string;
-}
-
-async function refusal(call: Promise<unknown>): Promise<Refusal> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof Error && "$metadata" in error) {
-      return { name: error.name, status: (error.$metadata as { httpStatusCode?: number }).httpStatusCode, message: error.message };
-    }
-    throw error;
-  }
-  throw new Error("expected CloudFront to refuse, but it accepted");
-}
 
 describe("what CloudFront checks on the caller's behalf", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
@@ -93,7 +75,7 @@ describe("what CloudFront checks on the caller's behalf", { concurrent: false, s
   });
 
   it("refuses to associate a version the caller may not read: lambda:GetFunction on the version", async () => {
-    expect(await refusal(createDistribution(cloudFront, config(version1)))).toEqual({
+    expect(await awsRefusal(createDistribution(cloudFront, config(version1)))).toEqual({
       name: "InvalidLambdaFunctionAssociation",
       status: 400,
       message: `Lambda@Edge cannot retrieve the specified Lambda function. Update the IAM policy to add permission: lambda:GetFunction for resource: ${version1} and try again.`,
@@ -102,7 +84,7 @@ describe("what CloudFront checks on the caller's behalf", { concurrent: false, s
 
   it("needs lambda:EnableReplication* with its asterisk: a grant of lambda:EnableReplication alone does not do", async () => {
     await allow([cloudFrontAll, { Effect: "Allow", Action: ["lambda:GetFunction", "lambda:EnableReplication"], Resource: edgeFunctions }]);
-    expect(await refusal(createDistribution(cloudFront, config(version1)))).toEqual({
+    expect(await awsRefusal(createDistribution(cloudFront, config(version1)))).toEqual({
       name: "InvalidLambdaFunctionAssociation",
       status: 400,
       message: `Lambda@Edge cannot enable replication for the specified Lambda function. Update the IAM policy to add permission: lambda:EnableReplication* for resource: ${version1} and try again.`,
@@ -111,7 +93,7 @@ describe("what CloudFront checks on the caller's behalf", { concurrent: false, s
 
   it("needs iam:CreateServiceLinkedRole for the replicator and the logger roles the first time, then they exist", async () => {
     await allow([cloudFrontAll, readAndReplicate]);
-    expect(await refusal(createDistribution(cloudFront, config(version1)))).toEqual({
+    expect(await awsRefusal(createDistribution(cloudFront, config(version1)))).toEqual({
       name: "AccessDenied",
       status: 403,
       message: "The user is not authorized to create or assume a service linked role.",
@@ -120,7 +102,7 @@ describe("what CloudFront checks on the caller's behalf", { concurrent: false, s
 
     // Allowed for the replicator only, the logger role still stops it.
     await allow([cloudFrontAll, readAndReplicate, { ...serviceLinkedRoles, Condition: { StringLike: { "iam:AWSServiceName": "replicator.lambda.amazonaws.com" } } }]);
-    expect((await refusal(createDistribution(cloudFront, config(version1)))).name).toBe("AccessDenied");
+    expect((await awsRefusal(createDistribution(cloudFront, config(version1)))).name).toBe("AccessDenied");
 
     await allow([cloudFrontAll, readAndReplicate, serviceLinkedRoles]);
     await createDistribution(cloudFront, config(version1));
@@ -140,7 +122,7 @@ describe("what CloudFront checks on the caller's behalf", { concurrent: false, s
       ...current,
       DefaultCacheBehavior: { ...current.DefaultCacheBehavior, TargetOriginId: "s3-origin", ViewerProtocolPolicy: "redirect-to-https", LambdaFunctionAssociations: { Quantity: 1, Items: [{ EventType: "viewer-request", LambdaFunctionARN: arn, IncludeBody: false }] } },
     }));
-    expect(await refusal(moveTo(version2))).toEqual({
+    expect(await awsRefusal(moveTo(version2))).toEqual({
       name: "InvalidLambdaFunctionAssociation",
       status: 400,
       message: `Lambda@Edge cannot disable replication for the specified Lambda function. Update the IAM policy to add permission: lambda:DisableReplication* for resource: ${version1} and try again.`,
@@ -156,16 +138,16 @@ describe("what CloudFront checks on the caller's behalf", { concurrent: false, s
   it("needs wafv2:GetWebACL on a web ACL the distribution starts using, and the web ACL must exist", async () => {
     await allow([cloudFrontAll]);
     const notAccessible = { name: "InvalidWebACLId", status: 400, message: "Web ACL is not accessible by the requester." };
-    expect(await refusal(createDistribution(cloudFront, config(undefined, { WebACLId: webAclArn })))).toEqual(notAccessible);
+    expect(await awsRefusal(createDistribution(cloudFront, config(undefined, { WebACLId: webAclArn })))).toEqual(notAccessible);
     await allow([cloudFrontAll, { Effect: "Allow", Action: "wafv2:GetWebACL", Resource: "arn:aws:wafv2:us-east-1:*:global/webacl/*/*" }]);
     await createDistribution(cloudFront, config(undefined, { WebACLId: webAclArn }));
-    expect(await refusal(createDistribution(cloudFront, config(undefined, { WebACLId: `${webAclArn.slice(0, -4)}0000` })))).toEqual(notAccessible);
+    expect(await awsRefusal(createDistribution(cloudFront, config(undefined, { WebACLId: `${webAclArn.slice(0, -4)}0000` })))).toEqual(notAccessible);
   });
 
   it("needs s3:GetBucketAcl and s3:PutBucketAcl on the bucket that standard logging starts writing to", async () => {
     const logging = { Logging: { Enabled: true, IncludeCookies: false, Bucket: "courses-cloudfront-logs.s3.amazonaws.com", Prefix: "cf/" } };
     await allow([cloudFrontAll, { Effect: "Allow", Action: "s3:GetBucketAcl", Resource: "arn:aws:s3:::courses-cloudfront-logs" }]);
-    expect(await refusal(createDistribution(cloudFront, config(undefined, logging)))).toEqual({
+    expect(await awsRefusal(createDistribution(cloudFront, config(undefined, logging)))).toEqual({
       name: "AccessDenied",
       status: 403,
       message:

@@ -148,18 +148,28 @@ export interface AwsErrorSummary {
   readonly status: number | undefined;
 }
 
-/** Awaits a call that must fail and returns its AWS error code and HTTP status. */
-export async function awsError(call: Promise<unknown>): Promise<AwsErrorSummary> {
+export interface AwsRefusal extends AwsErrorSummary {
+  readonly message: string;
+}
+
+/** Awaits a call that must fail and returns its AWS error code, HTTP status and message. */
+export async function awsRefusal(call: Promise<unknown>): Promise<AwsRefusal> {
   try {
     await call;
   } catch (error) {
     if (error instanceof Error && "$metadata" in error) {
       const metadata = error.$metadata as { httpStatusCode?: number } | undefined;
-      return { name: error.name, status: metadata?.httpStatusCode };
+      return { name: error.name, status: metadata?.httpStatusCode, message: error.message };
     }
     throw error;
   }
   throw new Error("expected the AWS call to fail, but it succeeded");
+}
+
+/** Awaits a call that must fail and returns its AWS error code and HTTP status. */
+export async function awsError(call: Promise<unknown>): Promise<AwsErrorSummary> {
+  const { name, status } = await awsRefusal(call);
+  return { name, status };
 }
 
 /** An unsigned request, as a browser or curl would send it: S3 sees an anonymous caller. */

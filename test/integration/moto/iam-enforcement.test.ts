@@ -17,28 +17,10 @@ import { createEdgeRole } from "../../harness/aws-seed.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { clientConfigAs, createIamUser, policyOf, setUserPolicy, type IamUser, type PolicyStatement } from "../../harness/iam.ts";
 import { iamDecisions, resetMoto, setIamEnforcement } from "../../harness/moto.ts";
-import { cachingOptimized, clients, createDistribution, createLessonBucket, createOriginAccessControl, operatorDistributionConfig } from "./fixtures.ts";
+import { cachingOptimized, clients, createDistribution, createLessonBucket, createOriginAccessControl, operatorDistributionConfig, awsRefusal } from "./fixtures.ts";
 
 const bucket = "enforced-bucket";
 const allBuckets = "arn:aws:s3:::*";
-
-interface Refusal {
-  readonly name: string;
-  readonly status: number | undefined;
-  readonly message: string;
-}
-
-async function refusal(call: Promise<unknown>): Promise<Refusal> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof Error && "$metadata" in error) {
-      return { name: error.name, status: (error.$metadata as { httpStatusCode?: number }).httpStatusCode, message: error.message };
-    }
-    throw error;
-  }
-  throw new Error("expected the AWS call to be refused, but it succeeded");
-}
 
 describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
@@ -74,7 +56,7 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
   it("checks S3's Block Public Access operations as s3:GetBucketPublicAccessBlock and s3:PutBucketPublicAccessBlock", async () => {
     // What moto 5.2.5 asks for instead (its table misses the publicAccessBlock sub-resource) grants nothing.
     await allow([{ Effect: "Allow", Action: ["s3:ListBucket", "s3:CreateBucket", "s3:DeleteBucket"], Resource: allBuckets }]);
-    expect(await refusal(s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })))).toEqual({
+    expect(await awsRefusal(s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })))).toEqual({
       name: "AccessDenied",
       status: 403,
       message: deniedMessage("s3:GetBucketPublicAccessBlock", `"arn:aws:s3:::${bucket}"`),
@@ -90,7 +72,7 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
 
   it("checks DeleteBucketTagging as s3:PutBucketTagging, on the bucket's ARN only", async () => {
     await allow([{ Effect: "Allow", Action: "s3:PutBucketTagging", Resource: "arn:aws:s3:::some-other-bucket" }]);
-    expect((await refusal(s3.send(new DeleteBucketTaggingCommand({ Bucket: bucket })))).message).toBe(
+    expect((await awsRefusal(s3.send(new DeleteBucketTaggingCommand({ Bucket: bucket })))).message).toBe(
       deniedMessage("s3:PutBucketTagging", `"arn:aws:s3:::${bucket}"`),
     );
     await allow([{ Effect: "Allow", Action: "s3:PutBucketTagging", Resource: `arn:aws:s3:::${bucket}` }]);
@@ -107,7 +89,7 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
   });
 
   it("refuses CloudFront in CloudFront's own error: AccessDenied, 403, naming the action", async () => {
-    expect(await refusal(cloudFront.send(new ListOriginAccessControlsCommand({})))).toEqual({
+    expect(await awsRefusal(cloudFront.send(new ListOriginAccessControlsCommand({})))).toEqual({
       name: "AccessDenied",
       status: 403,
       message: deniedMessage("cloudfront:ListOriginAccessControls", "*"),
@@ -120,7 +102,7 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
       TargetOriginId: "s3-origin", ViewerProtocolPolicy: "redirect-to-https" as const, CachePolicyId: cachingOptimized,
     } };
     await allow([{ Effect: "Allow", Action: ["cloudfront:CreateDistributionWithTags", "cloudfront:CreateDistribution"], Resource: "*" }]);
-    expect((await refusal(createDistribution(cloudFront, config))).message).toBe(
+    expect((await awsRefusal(createDistribution(cloudFront, config))).message).toBe(
       deniedMessage("cloudfront:TagResource", "arn:aws:cloudfront::123456789012:distribution/*"),
     );
     await allow([{ Effect: "Allow", Action: ["cloudfront:CreateDistribution", "cloudfront:TagResource"], Resource: "*" }]);
@@ -133,14 +115,14 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
     await allow([{ Effect: "Allow", Action: "lambda:GetFunction", Resource: "arn:aws:lambda:us-east-1:*:function:scb-edge-*" }]);
     await lambda.send(new GetFunctionCommand({ FunctionName: "scb-edge-enforced" }));
     await lambda.send(new GetFunctionCommand({ FunctionName: "scb-edge-enforced", Qualifier: "1" }));
-    expect(await refusal(lambda.send(new GetFunctionCommand({ FunctionName: "someone-elses" })))).toEqual({
+    expect(await awsRefusal(lambda.send(new GetFunctionCommand({ FunctionName: "someone-elses" })))).toEqual({
       name: "AccessDeniedException",
       status: 403,
       message: deniedMessage("lambda:GetFunction", "arn:aws:lambda:us-east-1:123456789012:function:someone-elses"),
     });
     // Scoped to unqualified ARNs only, a version is not covered.
     await allow([{ Effect: "Allow", Action: "lambda:GetFunction", Resource: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-enforced" }]);
-    expect((await refusal(lambda.send(new GetFunctionCommand({ FunctionName: "scb-edge-enforced", Qualifier: "1" })))).message).toBe(
+    expect((await awsRefusal(lambda.send(new GetFunctionCommand({ FunctionName: "scb-edge-enforced", Qualifier: "1" })))).message).toBe(
       deniedMessage("lambda:GetFunction", "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-enforced:1"),
     );
   });
@@ -149,14 +131,14 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
     const create = (name: string) =>
       lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs22.x", Handler: "index.handler", Role: role, Code: { ZipFile: zip } }));
     await allow([{ Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" }]);
-    expect(await refusal(create("scb-edge-no-pass"))).toEqual({ name: "AccessDeniedException", status: 403, message: deniedMessage("iam:PassRole", role) });
+    expect(await awsRefusal(create("scb-edge-no-pass"))).toEqual({ name: "AccessDeniedException", status: 403, message: deniedMessage("iam:PassRole", role) });
 
     // A condition that does not hold leaves the statement out; it does not deny (moto's own evaluator denied).
     const passRole = (service: string): PolicyStatement => ({
       Effect: "Allow", Action: "iam:PassRole", Resource: role, Condition: { StringEquals: { "iam:PassedToService": service } },
     });
     await allow([{ Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" }, passRole("ec2.amazonaws.com")]);
-    expect((await refusal(create("scb-edge-wrong-service"))).message).toBe(deniedMessage("iam:PassRole", role));
+    expect((await awsRefusal(create("scb-edge-wrong-service"))).message).toBe(deniedMessage("iam:PassRole", role));
     await allow([{ Effect: "Allow", Action: "lambda:CreateFunction", Resource: "*" }, passRole("ec2.amazonaws.com"), passRole("lambda.amazonaws.com")]);
     await create("scb-edge-passed");
   });
@@ -166,7 +148,7 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
       { Effect: "Allow", Action: "s3:*", Resource: allBuckets },
       { Effect: "Deny", Action: "s3:GetBucketPublicAccessBlock", Resource: `arn:aws:s3:::${bucket}` },
     ]);
-    expect((await refusal(s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })))).message).toBe(
+    expect((await awsRefusal(s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })))).message).toBe(
       `User: ${user.arn} is not authorized to perform: s3:GetBucketPublicAccessBlock on resource: "arn:aws:s3:::${bucket}" with an explicit deny in an identity-based policy`,
     );
   });
@@ -177,7 +159,7 @@ describe("IAM enforcement", { concurrent: false, shuffle: false }, () => {
     });
     await rootLambda.send(new GetFunctionCommand({ FunctionName: "someone-elses" }));
     const stranger = new CloudFrontClient(clientConfigAs(env, { accessKeyId: "AKIAUNKNOWNKEY000000", secretAccessKey: "nope" }));
-    expect((await refusal(stranger.send(new ListDistributionsCommand({})))).status).toBe(403);
+    expect((await awsRefusal(stranger.send(new ListDistributionsCommand({})))).status).toBe(403);
     stranger.destroy();
   });
 

@@ -1,21 +1,12 @@
 // The emulator's notion of a public bucket policy (test/harness/moto/patches/bucket_policy.py), held to the same
 // table as the operator's (test/fixtures/public-policy-vectors.json): GetBucketPolicyStatus reports each case as
 // the table says, and BlockPublicPolicy refuses exactly the public ones with AccessDenied (403).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { CreateBucketCommand, GetBucketPolicyStatusCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { repoRoot } from "../../harness/paths.ts";
+import { publicPolicyVectors, type PublicPolicyVector } from "../../support/public-policy-vectors.ts";
 import { awsError, clients } from "./fixtures.ts";
 
-interface Vector {
-  readonly name: string;
-  readonly statement: Record<string, unknown>;
-  readonly public: boolean;
-  readonly reason: string;
-}
-
-const vectors = (JSON.parse(readFileSync(join(repoRoot, "test/fixtures/public-policy-vectors.json"), "utf8")) as { vectors: Vector[] }).vectors;
+const vectors = publicPolicyVectors();
 
 describe("the emulator's public-policy rule against the shared cases", () => {
   const env = inject("harness");
@@ -23,7 +14,7 @@ describe("the emulator's public-policy rule against the shared cases", () => {
   const open = "vectors-open";
   const blocked = "vectors-blocked";
 
-  const policyFor = (bucket: string, vector: Vector): string =>
+  const policyFor = (bucket: string, vector: PublicPolicyVector): string =>
     JSON.stringify({ Version: "2012-10-17", Statement: [JSON.parse(JSON.stringify(vector.statement).replaceAll("BUCKET", bucket)) as unknown] });
 
   beforeAll(async () => {

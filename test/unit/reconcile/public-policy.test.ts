@@ -1,19 +1,10 @@
 // The operator's rule for "public" against the shared table of cases (test/fixtures/public-policy-vectors.json),
 // which the emulator's rule is held to as well (test/integration/moto/s3-public-policy-vectors.test.ts).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { publicPolicyVectors } from "../../support/public-policy-vectors.ts";
 import { judgeStatement, statementLabel } from "../../../src/reconcile/bucket/public-policy.ts";
-import { repoRoot } from "../../harness/paths.ts";
 
-interface Vector {
-  readonly name: string;
-  readonly statement: Record<string, unknown>;
-  readonly public: boolean;
-  readonly reason: string;
-}
-
-const vectors = (JSON.parse(readFileSync(join(repoRoot, "test/fixtures/public-policy-vectors.json"), "utf8")) as { vectors: Vector[] }).vectors;
+const vectors = publicPolicyVectors();
 
 describe("S3's rule for a public bucket policy statement", () => {
   it("has cases both ways, each with the documentation it rests on", () => {
