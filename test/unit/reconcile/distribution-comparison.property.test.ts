@@ -6,23 +6,9 @@ import type { DistributionConfig, Origin } from "@aws-sdk/client-cloudfront";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { changedOwnedFields, desiredDistributionConfig, originId, withOwnedFields, type DistributionInputs } from "../../../src/reconcile/distribution/desired.ts";
+import { sampleDistributionInputs } from "./distribution-fixtures.ts";
 
-const base: DistributionInputs = {
-  callerReference: "0b7e3c1a-1111-2222-3333-444455556666",
-  bucket: "simple-aws-courses-content",
-  bucketRegion: "eu-west-1",
-  originAccessControlId: "E2QWRUHAPOMQZL",
-  viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-learning-courses:3",
-  priceClass: "PriceClass_100",
-  aliases: [],
-  acmCertificateArn: "",
-  webAclArn: "",
-  cachePolicy: "CachingOptimized",
-  compress: true,
-  logging: { bucket: "", prefix: "" },
-  comment: "learning/courses",
-  enabled: true,
-};
+const base: DistributionInputs = { ...sampleDistributionInputs, bucketRegion: "eu-west-1" };
 
 const alias = fc.stringMatching(/^[a-z]{1,8}\.example\.com$/);
 const inputsArbitrary = fc.record({

@@ -7,25 +7,10 @@ import {
   replacementCallerReference,
   desiredDistributionConfig,
   withOwnedFields,
-  type DistributionInputs,
 } from "../../../src/reconcile/distribution/desired.ts";
+import { sampleDistributionInputs } from "./distribution-fixtures.ts";
 
-const inputs: DistributionInputs = {
-  callerReference: "0b7e3c1a-1111-2222-3333-444455556666",
-  bucket: "simple-aws-courses-content",
-  bucketRegion: "us-east-1",
-  originAccessControlId: "E2QWRUHAPOMQZL",
-  viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-learning-courses:3",
-  priceClass: "PriceClass_100",
-  aliases: [],
-  acmCertificateArn: "",
-  webAclArn: "",
-  cachePolicy: "CachingOptimized",
-  compress: true,
-  logging: { bucket: "", prefix: "" },
-  comment: "learning/courses",
-  enabled: true,
-};
+const inputs = sampleDistributionInputs;
 
 describe("desiredDistributionConfig", () => {
   const config = desiredDistributionConfig(inputs);
