@@ -15,9 +15,36 @@ import {
   maxJwksKeys,
   maxRequiredGroups,
   minModulusBits,
+  rsaPublicExponent,
 } from "../src/limits.ts";
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, "must be base64url without padding");
+
+/** A base64url unsigned integer (RFC 7518 §2, Base64urlUInt) as a number of bits and, when small, its value. */
+function unsignedInteger(base64url: string): { readonly bits: number; readonly value?: bigint } {
+  const bytes = Buffer.from(base64url, "base64url");
+  const first = bytes.findIndex((byte) => byte !== 0);
+  if (first < 0) return { bits: 0, value: 0n };
+  const bits = (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] ?? 0));
+  return bits > 64 ? { bits } : { bits, value: BigInt(`0x${bytes.subarray(first).toString("hex")}`) };
+}
+
+/**
+ * Why an RSA public key's n and e are not a key the function verifies with, as the end of a sentence about the
+ * key; undefined when they are. The function's own import has the last word, so the packager and the operator
+ * refuse exactly what the function would refuse at cold start, and say why.
+ */
+export function rsaKeyProblem(n: string, e: string): { readonly member: "n" | "e"; readonly problem: string } | undefined {
+  const exponent = unsignedInteger(e);
+  if (exponent.value !== BigInt(rsaPublicExponent)) {
+    const shown = exponent.value === undefined ? `a ${exponent.bits}-bit number` : String(exponent.value);
+    return { member: "e", problem: `has the public exponent ${shown}; only ${rsaPublicExponent} (AQAB) is accepted` };
+  }
+  const modulus = unsignedInteger(n);
+  if (modulus.bits < minModulusBits) return { member: "n", problem: `has a ${modulus.bits}-bit modulus; at least ${minModulusBits} bits are required` };
+  if (importRsaJwk({ kty: "RSA", kid: "checked", n, e }) === undefined) return { member: "n", problem: "is not an importable RSA public key" };
+  return undefined;
+}
 
 const rsaSigningKey = z
   .object({
@@ -29,9 +56,13 @@ const rsaSigningKey = z
     e: base64url,
   })
   .superRefine((jwk, ctx) => {
-    // The function's own import decides: what it would refuse at cold start is refused here.
-    if (importRsaJwk(jwk) === undefined) {
-      ctx.addIssue({ code: "custom", message: `is not a usable RS256 public key (RSA, at least ${minModulusBits} bits)`, path: ["n"] });
+    const refused = rsaKeyProblem(jwk.n, jwk.e);
+    if (refused !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `is not a usable RS256 public key (RSA, at least ${minModulusBits} bits, exponent ${rsaPublicExponent}): it ${refused.problem}`,
+        path: [refused.member],
+      });
     }
   });
 

@@ -1,7 +1,7 @@
 // Verification keys: imported once at cold start from the baked JWKS, with a guarded fallback fetch for unknown kids.
 import type { KeyObject } from "node:crypto";
 import { createPublicKey } from "./builtins.ts";
-import { maxJwksBytes, maxJwksKeys, minModulusBits } from "./limits.ts";
+import { maxJwksBytes, maxJwksKeys, minModulusBits, rsaPublicExponent } from "./limits.ts";
 
 /** A key ready for `crypto.verify`, with the signature length RS256 requires for it. */
 export interface VerificationKey {
@@ -14,8 +14,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Imports one JWKS member when it is an RSA signing key usable with RS256 and at least 2048 bits;
- * otherwise returns undefined. Only n and e are read: nothing else in a JWK can change what it verifies.
+ * Imports one JWKS member when it is an RSA signing key usable with RS256: at least 2048 bits and the public
+ * exponent 65537; otherwise returns undefined. Only n and e are read: nothing else in a JWK can change what it
+ * verifies. The exponent is not a detail: under e=1 a "signature" is its own message, so whoever can place such
+ * a key in a JWKS can sign anything without a private key. Cognito's keys all use 65537.
  */
 export function importRsaJwk(jwk: unknown): { kid: string; verificationKey: VerificationKey } | undefined {
   if (!isRecord(jwk)) return undefined;
@@ -28,8 +30,9 @@ export function importRsaJwk(jwk: unknown): { kid: string; verificationKey: Veri
   } catch {
     return undefined;
   }
-  const bits = key.asymmetricKeyDetails?.modulusLength;
-  if (bits === undefined || bits < minModulusBits) return undefined;
+  const details = key.asymmetricKeyDetails;
+  const bits = details?.modulusLength;
+  if (bits === undefined || bits < minModulusBits || details?.publicExponent !== BigInt(rsaPublicExponent)) return undefined;
   return { kid, verificationKey: { key, signatureBytes: Math.ceil(bits / 8) } };
 }
 

@@ -2,8 +2,8 @@
 // operator bakes them into the edge function. A short per-URL cache keeps 100 CRs on one pool to one fetch per
 // resync, while a full resync (minutes apart) still sees rotated keys.
 import { z } from "zod";
-import { importRsaJwk } from "../../../edge-auth/src/keys.ts";
-import { maxJwksBytes, maxJwksKeys, minModulusBits } from "../../../edge-auth/src/limits.ts";
+import { rsaKeyProblem } from "../../../edge-auth/package/config-schema.ts";
+import { maxJwksBytes, maxJwksKeys } from "../../../edge-auth/src/limits.ts";
 import { PermanentError, TemporaryError } from "../../errors.ts";
 
 /** The public members of an RSA signing key: all the edge function needs, and all it is given. */
@@ -91,20 +91,9 @@ function checkKey(jwk: ParsedJwk): BakedJwk | string {
   if (jwk.n === undefined || jwk.e === undefined) return "lacks n or e";
   if (!base64url.test(jwk.n) || !base64url.test(jwk.e)) return "has an n or e that is not base64url";
   // The function's own import is the rule: what it would refuse at cold start is never baked.
-  if (importRsaJwk({ kty: "RSA", kid: jwk.kid, n: jwk.n, e: jwk.e }) === undefined) {
-    const bits = modulusBits(jwk.n);
-    return bits < minModulusBits
-      ? `has a ${String(bits)}-bit modulus; at least ${minModulusBits} bits are required`
-      : "is not an importable RSA public key";
-  }
+  const refused = rsaKeyProblem(jwk.n, jwk.e);
+  if (refused !== undefined) return refused.problem;
   return { kty: "RSA", kid: jwk.kid, ...(jwk.alg === undefined ? {} : { alg: "RS256" }), ...(jwk.use === undefined ? {} : { use: "sig" }), n: jwk.n, e: jwk.e };
-}
-
-/** The size of a base64url modulus in bits, leading zero bytes aside. */
-function modulusBits(n: string): number {
-  const bytes = Buffer.from(n, "base64url");
-  const first = bytes.findIndex((byte) => byte !== 0);
-  return first < 0 ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first] ?? 0));
 }
 
 /** Validates every key of a parsed JWKS document; one bad key rejects the whole set. */

@@ -1,5 +1,5 @@
 // Shared fixtures for the edge authorizer tests: keys, a config, token minting and CloudFront events.
-import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import type { EdgeConfig, RsaJwk } from "../../../edge-auth/src/config.ts";
 import type { CloudFrontHeaders, CloudFrontRequestEvent } from "../../../edge-auth/src/event.ts";
 
@@ -76,6 +76,24 @@ export function idClaims(overrides: Record<string, unknown> = {}): Record<string
     email: "alice@example.com",
     ...overrides,
   };
+}
+
+// DER of the DigestInfo that precedes a SHA-256 hash in an RSASSA-PKCS1-v1_5 encoding (RFC 8017 §9.2, note 1).
+const sha256DigestInfo = Buffer.from("3031300d060960864801650304020105000420", "hex");
+
+/**
+ * The weak-exponent forgery: a public key with a real modulus but e=1, and a token "signed" without any private
+ * key. Under e=1 verification computes s^1 mod n = s, so a signature equal to the PKCS#1 v1.5 encoding of the
+ * hash (EM = 00 01 FF…FF 00 DigestInfo H, smaller than n) verifies. Returns the JWK and the forged token.
+ */
+export function forgeWithExponentOne(kid: string, payload: Record<string, unknown>): { jwk: RsaJwk; token: string; signingInput: string; signature: Buffer } {
+  const { n } = testKeys().attacker.jwk;
+  const modulusBytes = Buffer.from(n, "base64url").length;
+  const signingInput = `${base64url(JSON.stringify({ kid, alg: "RS256" }))}.${base64url(JSON.stringify(payload))}`;
+  const hash = createHash("sha256").update(signingInput).digest();
+  const padding = Buffer.alloc(modulusBytes - 3 - sha256DigestInfo.length - hash.length, 0xff);
+  const signature = Buffer.concat([Buffer.from([0x00, 0x01]), padding, Buffer.from([0x00]), sha256DigestInfo, hash]);
+  return { jwk: { kty: "RSA", kid, n, e: "AQ", alg: "RS256", use: "sig" }, token: `${signingInput}.${base64url(signature)}`, signingInput, signature };
 }
 
 /** Claims of a valid Cognito access token for a member of the required group, at fixedNow. */

@@ -89,7 +89,7 @@ describe("desiredEdgeConfig", () => {
   it("refuses, through the packager's schema, keys that were never validated", () => {
     const weak = bakedKey("weak", 1024);
     expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(EdgeConfigError);
-    expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(/jwks\.keys\[0\]\.n: is not a usable RS256 public key \(RSA, at least 2048 bits\)/);
+    expect(() => desiredEdgeConfig(resource(), { keys: [weak] }, jwksUri)).toThrow(/jwks\.keys\[0\]\.n: is not a usable RS256 public key \(RSA, at least 2048 bits, exponent 65537\): it has a 1024-bit modulus/);
   });
 
   it("bakes spec.cors in with its defaults spelled out and the origins sorted, and has no cors section without it", () => {

@@ -80,6 +80,8 @@ describe("validateJwks", () => {
     ["a key without n", { keys: [{ kty: "RSA", kid: "x", e: "AQAB" }] }, /lacks n or e/],
     ["a modulus that is not base64url", { keys: [{ ...signing, n: "ab+/" }] }, /not base64url/],
     ["a modulus of zeros", { keys: [{ ...signing, n: "AAAA" }] }, /modulus|importable/],
+    ["the public exponent 1, under which a forged signature verifies", { keys: [{ ...signing, e: "AQ" }] }, /public exponent 1; only 65537 \(AQAB\)/],
+    ["the public exponent 3", { keys: [{ ...signing, e: "Aw" }] }, /public exponent 3; only 65537/],
     ["a repeated kid", { keys: [signing, { ...rotated, kid: signing.kid }] }, /appears twice/],
     ["no keys", { keys: [] }, /no keys/],
     ["eleven keys", { keys: Array.from({ length: 11 }, (_, i) => ({ ...signing, kid: `k${i}` })) }, /11 keys; at most 10/],
