@@ -38,10 +38,18 @@ export interface HandlerOptions {
   readonly jwksTimeoutMs?: number;
   /** Minimum time between two fallback fetches. */
   readonly jwksCooldownMs?: number;
+  /** How long a key from a fallback fetch is trusted. */
+  readonly fetchedKeyTtlMs?: number;
 }
 
 export const maxJwksTimeoutMs = 1500;
 export const defaultJwksCooldownMs = 60_000;
+/**
+ * A fetched key is trusted for 10 minutes, then fetched again when a token still needs it. The fallback only
+ * bridges a rotation until the operator re-bakes the JWKS (within its full resync, 10 minutes by default, plus
+ * the edge's replication), so a key the pool withdraws stops being trusted within the same order of time.
+ */
+export const defaultFetchedKeyTtlMs = 600_000;
 const maxLoggedUriLength = 256;
 
 function writeJsonLine(entry: LogEntry): void {
@@ -122,6 +130,7 @@ export function createHandler(config: EdgeConfig, options: HandlerOptions = {}):
     now,
     timeoutMs: Math.min(options.jwksTimeoutMs ?? maxJwksTimeoutMs, maxJwksTimeoutMs),
     cooldownMs: options.jwksCooldownMs ?? defaultJwksCooldownMs,
+    fetchedKeyTtlMs: options.fetchedKeyTtlMs ?? defaultFetchedKeyTtlMs,
     onFetch: (outcome) => {
       safeLog(log, { level: outcome === "added_keys" ? "info" : "warn", msg: "jwks fallback fetch", outcome });
     },

@@ -40,7 +40,7 @@ export function importRsaJwk(jwk: unknown): { kid: string; verificationKey: Veri
 export type FetchLike = (
   url: string,
   init: { signal: AbortSignal; redirect: "error"; headers: Record<string, string> },
-) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+) => Promise<{ ok: boolean; status: number; body: ReadableStream<Uint8Array> | null }>;
 
 export interface KeyStoreOptions {
   /** Where to look for a kid that is not baked in. Without it, unknown kids are simply denied. */
@@ -52,6 +52,8 @@ export interface KeyStoreOptions {
   readonly timeoutMs: number;
   /** No new fallback fetch within this long after the previous one started, whatever its outcome. */
   readonly cooldownMs: number;
+  /** How long a fetched key is trusted after the fetch that returned it. Baked keys never expire. */
+  readonly fetchedKeyTtlMs: number;
   /** Called once per fallback fetch with a static outcome code; never with response bodies. */
   readonly onFetch?: (outcome: JwksFetchOutcome) => void;
 }
@@ -59,7 +61,7 @@ export interface KeyStoreOptions {
 export type JwksFetchOutcome = "added_keys" | "no_new_keys" | "http_error" | "invalid_body" | "network_error";
 
 export interface KeyStore {
-  /** The key for a kid, synchronously: the hot path. */
+  /** The key for a kid, synchronously: the hot path. A fetched key past its TTL is no longer returned. */
   get(kid: string): VerificationKey | undefined;
   /**
    * Refetches jwksUri unless a fetch is already running (then joins it) or the cooldown has not passed (then
@@ -71,15 +73,44 @@ export interface KeyStore {
 // Bounds on what a fallback response may add: Cognito pools publish two keys.
 const maxFetchedKeys = maxJwksKeys;
 
+/**
+ * Reads a response body, giving up as soon as it passes `maxBytes`: the bytes are counted as they arrive and the
+ * stream is cancelled, so an endless or huge answer costs at most the limit (plus one chunk), never its size.
+ * Resolves to undefined when over the limit.
+ */
+async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string | undefined> {
+  if (body === null) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  // Ends at the end of the body, past the limit, or when the fetch's timeout aborts the stream (read rejects).
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    total += read.value.byteLength;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(read.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+interface FetchedKey {
+  readonly key: VerificationKey;
+  readonly expiresAt: number;
+}
+
 /** Builds the store from the baked keys. Throws when a baked key does not import: the config is then unusable. */
 export function createKeyStore(bakedKeys: readonly unknown[], options: KeyStoreOptions): KeyStore {
-  const keys = new Map<string, VerificationKey>();
+  const baked = new Map<string, VerificationKey>();
   for (const jwk of bakedKeys) {
     const imported = importRsaJwk(jwk);
     if (imported === undefined) throw new Error("config.json has a JWKS member that is not a usable RS256 key");
-    keys.set(imported.kid, imported.verificationKey);
+    baked.set(imported.kid, imported.verificationKey);
   }
-  const bakedCount = keys.size;
+  // What the last successful fallback fetch returned, each key trusted until its expiry. Replaced as a whole by the
+  // next successful fetch, so a key the pool has withdrawn goes too.
+  let fetched = new Map<string, FetchedKey>();
   let inFlight: Promise<void> | undefined;
   let lastFetchStartedAt = Number.NEGATIVE_INFINITY;
 
@@ -91,20 +122,28 @@ export function createKeyStore(bakedKeys: readonly unknown[], options: KeyStoreO
     }
   }
 
+  function fetchedKey(kid: string): VerificationKey | undefined {
+    const entry = fetched.get(kid);
+    return entry !== undefined && options.now() < entry.expiresAt ? entry.key : undefined;
+  }
+
   async function fetchAndAdd(url: string): Promise<JwksFetchOutcome> {
-    let body: string;
+    let body: string | undefined;
     try {
       const response = await options.fetch(url, {
         signal: AbortSignal.timeout(options.timeoutMs),
         redirect: "error",
         headers: { accept: "application/json" },
       });
-      if (!response.ok) return "http_error";
-      body = await response.text();
+      if (!response.ok) {
+        response.body?.cancel().catch(() => undefined);
+        return "http_error";
+      }
+      body = await readCapped(response.body, maxJwksBytes);
     } catch {
       return "network_error";
     }
-    if (body.length > maxJwksBytes) return "invalid_body";
+    if (body === undefined) return "invalid_body";
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -112,15 +151,18 @@ export function createKeyStore(bakedKeys: readonly unknown[], options: KeyStoreO
       return "invalid_body";
     }
     if (!isRecord(parsed) || !Array.isArray(parsed.keys)) return "invalid_body";
+    const expiresAt = options.now() + options.fetchedKeyTtlMs;
+    const next = new Map<string, FetchedKey>();
     let added = 0;
     for (const jwk of parsed.keys) {
-      if (keys.size >= bakedCount + maxFetchedKeys) break;
+      if (next.size >= maxFetchedKeys) break;
       const imported = importRsaJwk(jwk);
       // A baked key is never replaced by a fetched one.
-      if (imported === undefined || keys.has(imported.kid)) continue;
-      keys.set(imported.kid, imported.verificationKey);
-      added += 1;
+      if (imported === undefined || baked.has(imported.kid) || next.has(imported.kid)) continue;
+      if (fetchedKey(imported.kid) === undefined) added += 1;
+      next.set(imported.kid, { key: imported.verificationKey, expiresAt });
     }
+    fetched = next;
     return added > 0 ? "added_keys" : "no_new_keys";
   }
 
@@ -140,12 +182,12 @@ export function createKeyStore(bakedKeys: readonly unknown[], options: KeyStoreO
   }
 
   return {
-    get: (kid) => keys.get(kid),
+    get: (kid) => baked.get(kid) ?? fetchedKey(kid),
     refreshFor: async (kid) => {
       const url = options.jwksUri;
       if (url === undefined) return false;
       await (inFlight ?? startFetch(url));
-      return keys.has(kid);
+      return fetchedKey(kid) !== undefined || baked.has(kid);
     },
   };
 }

@@ -1,5 +1,7 @@
 // Key import and the unknown-kid fallback: one fetch at a time, a timeout, a cooldown, baked keys never replaced.
+import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { maxJwksBytes } from "../../../edge-auth/src/limits.ts";
 import { createKeyStore, importRsaJwk, type FetchLike, type JwksFetchOutcome, type KeyStoreOptions } from "../../../edge-auth/src/keys.ts";
 import { closedLoopbackPort, loopbackServer, type LoopbackServer } from "./loopback.ts";
 import { makeKey, testKeys } from "./fixtures.ts";
@@ -51,6 +53,7 @@ function harness(overrides: Partial<KeyStoreOptions> = {}): Harness {
       now: () => clock.now,
       timeoutMs: 1500,
       cooldownMs: 60_000,
+      fetchedKeyTtlMs: 600_000,
       onFetch: (outcome) => outcomes.push(outcome),
       ...overrides,
     },
@@ -61,8 +64,53 @@ function fakeFetch(body: () => string, calls: string[]): FetchLike {
   return async (url) => {
     calls.push(url);
     await new Promise((resolve) => setTimeout(resolve, 10));
-    return { ok: true, status: 200, text: () => Promise.resolve(body()) };
+    return new Response(body());
   };
+}
+
+/** The global fetch, with the response body counted as the store pulls it: what it really read, not what was sent. */
+function countingFetch(counter: { bytes: number }): FetchLike {
+  return async (url, init) => {
+    const response = await fetch(url, init);
+    const source = response.body;
+    if (source === null) return response;
+    const reader = source.getReader();
+    const counted = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const read = await reader.read();
+          if (read.done) {
+            controller.close();
+            return;
+          }
+          counter.bytes += read.value.byteLength;
+          controller.enqueue(read.value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    return { ok: response.ok, status: response.status, body: counted };
+  };
+}
+
+/** Answers 200 and then writes spaces until the client goes away (at most 64 MiB, respecting backpressure). */
+function endlessBody(res: ServerResponse, onClose: () => void): void {
+  res.on("close", onClose);
+  res.writeHead(200, { "content-type": "application/json" });
+  const chunk = Buffer.alloc(16 * 1024, 0x20);
+  let written = 0;
+  const pump = (): void => {
+    while (!res.destroyed && written < 64 * 1024 * 1024) {
+      written += chunk.length;
+      if (!res.write(chunk)) {
+        res.once("drain", pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
 }
 
 describe("createKeyStore", () => {
@@ -136,10 +184,11 @@ describe("createKeyStore", () => {
   });
 
   it.each([
-    ["an HTTP error", () => ({ ok: false, status: 500, text: () => Promise.resolve("") }), "http_error"],
-    ["a body that is not JSON", () => ({ ok: true, status: 200, text: () => Promise.resolve("<html>") }), "invalid_body"],
-    ["a body without keys", () => ({ ok: true, status: 200, text: () => Promise.resolve("{}") }), "invalid_body"],
-    ["an oversized body", () => ({ ok: true, status: 200, text: () => Promise.resolve(" ".repeat(70_000)) }), "invalid_body"],
+    ["an HTTP error", () => new Response("", { status: 500 }), "http_error"],
+    ["a body that is not JSON", () => new Response("<html>"), "invalid_body"],
+    ["a body without keys", () => new Response("{}"), "invalid_body"],
+    ["an oversized body", () => new Response(" ".repeat(70_000)), "invalid_body"],
+    ["no body at all", () => new Response(null), "invalid_body"],
   ])("survives %s", async (_name, response, outcome) => {
     const h = harness({ fetch: () => Promise.resolve(response()) });
     const store = createKeyStore([testKeys().signing.jwk], h.options);
@@ -169,6 +218,75 @@ describe("createKeyStore", () => {
     expect(elapsed).toBeLessThan(1400);
     expect(h.outcomes).toEqual(["network_error"]);
     expect(hung.requests()).toBe(1);
+  });
+
+  it("stops reading an endless body once it passes the limit, instead of buffering it", async () => {
+    let closed = false;
+    const server = await loopbackServer((_req, res) => {
+      endlessBody(res, () => {
+        closed = true;
+      });
+    });
+    servers.push(server);
+    const counter = { bytes: 0 };
+    const h = harness({ jwksUri: server.url, fetch: countingFetch(counter), timeoutMs: 1500 });
+    const store = createKeyStore([testKeys().signing.jwk], h.options);
+    const started = performance.now();
+    await expect(store.refreshFor("x")).resolves.toBe(false);
+    expect(h.outcomes).toEqual(["invalid_body"]);
+    // Read up to the limit and at most one more chunk; long before the timeout would have ended it.
+    expect(counter.bytes).toBeGreaterThan(maxJwksBytes);
+    expect(counter.bytes).toBeLessThanOrEqual(maxJwksBytes + 64 * 1024);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // The connection is dropped, so the server stops sending.
+    for (let i = 0; i < 100 && !closed; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closed).toBe(true);
+  });
+
+  it("trusts a fetched key until its TTL has passed, then only once fetched again; baked keys never expire", async () => {
+    const calls: string[] = [];
+    const { signing, rotated } = testKeys();
+    const h = harness({ fetch: fakeFetch(() => jwksBody(rotated.jwk), calls), fetchedKeyTtlMs: 600_000 });
+    const store = createKeyStore([signing.jwk], h.options);
+    await expect(store.refreshFor(rotated.kid)).resolves.toBe(true);
+    h.clock.now += 599_999;
+    expect(store.get(rotated.kid)).toBeDefined();
+    h.clock.now += 1;
+    expect(store.get(rotated.kid)).toBeUndefined();
+    expect(store.get(signing.kid)).toBeDefined();
+    await expect(store.refreshFor(rotated.kid)).resolves.toBe(true);
+    expect(calls).toHaveLength(2);
+    expect(h.outcomes).toEqual(["added_keys", "added_keys"]);
+    h.clock.now += 10 * 365 * 24 * 3600 * 1000;
+    expect(store.get(signing.kid)).toBeDefined();
+    expect(store.get(rotated.kid)).toBeUndefined();
+  });
+
+  it("keeps an expired key untrusted while the fetch is cooling down or fails", async () => {
+    const { signing, rotated } = testKeys();
+    let answer = (): Response => new Response(jwksBody(rotated.jwk));
+    const h = harness({ fetch: () => Promise.resolve(answer()), fetchedKeyTtlMs: 30_000, cooldownMs: 60_000 });
+    const store = createKeyStore([signing.jwk], h.options);
+    await expect(store.refreshFor(rotated.kid)).resolves.toBe(true);
+    h.clock.now += 30_000;
+    await expect(store.refreshFor(rotated.kid)).resolves.toBe(false);
+    h.clock.now += 30_000;
+    answer = () => new Response("", { status: 503 });
+    await expect(store.refreshFor(rotated.kid)).resolves.toBe(false);
+    expect(h.outcomes).toEqual(["added_keys", "http_error"]);
+  });
+
+  it("drops a fetched key that the next successful fetch no longer lists", async () => {
+    const { signing, rotated } = testKeys();
+    let keys = [signing.jwk, rotated.jwk];
+    const h = harness({ fetch: fakeFetch(() => jwksBody(...keys), []) });
+    const store = createKeyStore([signing.jwk], h.options);
+    await expect(store.refreshFor(rotated.kid)).resolves.toBe(true);
+    keys = [signing.jwk];
+    h.clock.now += 60_000;
+    await expect(store.refreshFor("another")).resolves.toBe(false);
+    expect(store.get(rotated.kid)).toBeUndefined();
+    expect(store.get(signing.kid)).toBeDefined();
   });
 
   it("fetches a rotated key from a real HTTP server", async () => {
