@@ -32,6 +32,9 @@ const addressSchema = z
 
 const awsServices = ["s3", "cloudfront", "lambda"] as const;
 
+/** Cognito's own JWKS URL: https, Cognito's regional host. The only template accepted outside development. */
+export const cognitoJwksUrlTemplate = "https://cognito-idp.{region}.amazonaws.com/{userPoolId}/.well-known/jwks.json";
+
 /**
  * Client-side token buckets per AWS service, as "service=rate/burst" pairs separated by commas (e.g.
  * "cloudfront=5/10,s3=50/100"); services not named keep the built-in limits.
@@ -84,8 +87,16 @@ export const operatorConfigSchema = z.object({
     .transform((v) => v === "true"),
   COGNITO_JWKS_URL_TEMPLATE: z
     .string()
-    .default("https://cognito-idp.{region}.amazonaws.com/{userPoolId}/.well-known/jwks.json")
+    .default(cognitoJwksUrlTemplate)
     .refine((t) => t.includes("{userPoolId}"), "must contain {userPoolId}"),
+  /**
+   * Development only: lets COGNITO_JWKS_URL_TEMPLATE (and the edge function's fallback jwksUri) be plain http or
+   * another host, such as an emulator on loopback. Whoever answers that URL can add signing keys.
+   */
+  ALLOW_INSECURE_JWKS_URL: z
+    .enum(["true", "false", ""])
+    .default("")
+    .transform((v) => v === "true"),
   METRICS_ADDRESS: addressSchema,
   SHUTDOWN_GRACE_SECONDS: seconds(25),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
@@ -108,6 +119,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
   if (result.success) {
     if (result.data.FULL_RESYNC_SECONDS < result.data.EXPOSURE_RESYNC_SECONDS) {
       throw new ConfigError("invalid configuration:\n  FULL_RESYNC_SECONDS: must not be shorter than EXPOSURE_RESYNC_SECONDS");
+    }
+    // The keys at this URL are baked into every edge function and fetched by them: only Cognito's, over https.
+    if (!result.data.ALLOW_INSECURE_JWKS_URL && result.data.COGNITO_JWKS_URL_TEMPLATE !== cognitoJwksUrlTemplate) {
+      throw new ConfigError(
+        `invalid configuration:\n  COGNITO_JWKS_URL_TEMPLATE: must be ${cognitoJwksUrlTemplate} (Cognito's host, over https); ` +
+          "another URL only for local development, with ALLOW_INSECURE_JWKS_URL=true",
+      );
     }
     return result.data;
   }

@@ -86,6 +86,7 @@ function settingsOf(config: OperatorConfig): OperatorSettings {
     clusterName: config.CLUSTER_NAME,
     edgeFunctionRoleArn: config.EDGE_FUNCTION_ROLE_ARN,
     jwksUrlTemplate: config.COGNITO_JWKS_URL_TEMPLATE,
+    allowInsecureJwksUrl: config.ALLOW_INSECURE_JWKS_URL,
     edgeRuntime: config.EDGE_FUNCTION_RUNTIME,
     ...(config.EDGE_BUNDLE_PATH === undefined ? {} : { prebuiltEdgeBundle: readOnce(config.EDGE_BUNDLE_PATH) }),
   };
@@ -94,6 +95,9 @@ function settingsOf(config: OperatorConfig): OperatorSettings {
 export async function createOperator(config: OperatorConfig, overrides: OperatorOverrides = {}): Promise<Operator> {
   const identity = overrides.identity ?? config.POD_NAME ?? `${hostname()}-${randomBytes(3).toString("hex")}`;
   const log = overrides.log ?? createLogger(config.LOG_LEVEL, { identity });
+  if (config.ALLOW_INSECURE_JWKS_URL) {
+    log.warn({ jwksUrlTemplate: config.COGNITO_JWKS_URL_TEMPLATE }, "ALLOW_INSECURE_JWKS_URL=true: signing keys may come from a URL other than Cognito's, over plain http; for local development only, never in production");
+  }
   const timings = { ...timingsOf(config), ...overrides.timings };
   const controllerMetrics = createControllerMetrics();
   const metrics = createOperatorMetrics(controllerMetrics.registry);

@@ -48,14 +48,18 @@ export async function createFixture(): Promise<BenchFixture> {
   };
   const signingInput = `${base64url(JSON.stringify({ kid: jwk.kid, alg: "RS256" }))}.${base64url(JSON.stringify(claims))}`;
   const token = `${signingInput}.${base64url(sign("sha256", Buffer.from(signingInput), privateKey))}`;
-  const edgePackage = await packageEdgeFunction({
+  const edgePackage = await packageEdgeFunction(
+    {
     issuer,
     clientIds: [clientId],
     requiredGroups: [requiredGroup],
     jwks: { keys: [jwk] },
     // Present so the cold-start run can show that a known kid never touches it: nothing listens on port 9.
+    // A loopback URL, so the packager's pin to Cognito's host is lifted, as for local development.
     jwksUri: "http://127.0.0.1:9/jwks.json",
-  });
+    },
+    { allowInsecureJwksUri: true },
+  );
   const deployDir = await mkdtemp(join(tmpdir(), "edge-auth-bench-"));
   for (const [name, data] of Object.entries(unzipSync(edgePackage.zip))) await writeFile(join(deployDir, name), data);
   return { publicKey, jwk, token, edgePackage, deployDir };

@@ -156,7 +156,9 @@ export async function runFloor(options: FloorOptions): Promise<FloorResult> {
     const jwks = await fetchJwks(url);
     calls.set("(JWKS fetch)", 1);
     const sample = resourceFor(options, options.seeded.buckets[0] ?? "");
-    const edgePackage = await packageEdgeFunction(desiredEdgeConfig(sample, jwks, url), { bundle: options.edgeBundle });
+    // moto's JWKS is plain http on loopback, as the operator is allowed in the bench (ALLOW_INSECURE_JWKS_URL).
+    const pin = { allowInsecureJwksUri: true };
+    const edgePackage = await packageEdgeFunction(desiredEdgeConfig(sample, jwks, url, pin), { ...pin, bundle: options.edgeBundle });
     const oac = await c.call("cloudfront", "CreateOriginAccessControl", () =>
       c.cloudFront.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: sharedOriginAccessControl(options.clusterName, 1) })),
     );

@@ -110,7 +110,36 @@ const corsSchema = z.strictObject({
   maxAgeSeconds: z.number().int().min(0).max(maxCorsMaxAgeSeconds).default(defaultCorsMaxAgeSeconds),
 });
 
-export const edgeConfigSchema = z.strictObject({
+// A Cognito issuer: Cognito's regional host over https and a user pool id of that region (<region>_<id>).
+const cognitoIssuerPattern = /^https:\/\/cognito-idp\.([a-z]{2}(?:-[a-z]+)+-[0-9]+)\.amazonaws\.com\/\1_[0-9A-Za-z]+$/;
+
+/** The region of a user pool, from its id's prefix: us-east-1_AbCdEf123 → us-east-1. */
+export function userPoolRegion(userPoolId: string): string {
+  const separator = userPoolId.indexOf("_");
+  if (separator <= 0) throw new Error(`user pool id ${userPoolId} has no region prefix`);
+  return userPoolId.slice(0, separator);
+}
+
+/** The issuer of a user pool's tokens: `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
+export function cognitoIssuer(userPoolId: string): string {
+  return `https://cognito-idp.${userPoolRegion(userPoolId)}.amazonaws.com/${userPoolId}`;
+}
+
+/** Where Cognito publishes the signing keys of the pool whose tokens carry `issuer`; undefined for another issuer. */
+export function cognitoJwksUri(issuer: string): string | undefined {
+  return cognitoIssuerPattern.test(issuer) ? `${issuer}/.well-known/jwks.json` : undefined;
+}
+
+/**
+ * Loosenings for local development only. The function fetches jwksUri at run time and trusts every RS256 key it
+ * finds there, so in production jwksUri is pinned to the issuer's own JWKS on Cognito's host, over https.
+ */
+export interface EdgeConfigOptions {
+  /** Accept any http(s) jwksUri, e.g. an emulator's on loopback. Never in production. */
+  readonly allowInsecureJwksUri?: boolean;
+}
+
+const edgeConfigFields = z.strictObject({
   issuer: issuerUrl,
   // Cognito client ids match [\w+]+; in particular they have no dots, which the cookie names rely on.
   clientIds: z
@@ -137,11 +166,29 @@ export const edgeConfigSchema = z.strictObject({
   cors: corsSchema.optional(),
 });
 
+/**
+ * The schema of config.json. Whoever answers jwksUri can add signing keys, so it must be the issuer's JWKS on
+ * Cognito's host, over https: `https://cognito-idp.<region>.amazonaws.com/<userPoolId>/.well-known/jwks.json`.
+ */
+export const edgeConfigSchema = edgeConfigFields.superRefine((config, ctx) => {
+  if (config.jwksUri === undefined) return;
+  const expected = cognitoJwksUri(config.issuer);
+  if (config.jwksUri === expected) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["jwksUri"],
+    message:
+      expected === undefined
+        ? "is only allowed with a Cognito issuer (https://cognito-idp.<region>.amazonaws.com/<userPoolId>), whose keys it fetches"
+        : `must be ${expected}: the issuer's keys, from Cognito's host over https (another URL only for local development)`,
+  });
+});
+
 /** What the operator writes (defaults may be left out). */
-export type EdgeConfigInput = z.input<typeof edgeConfigSchema>;
+export type EdgeConfigInput = z.input<typeof edgeConfigFields>;
 
 /** A validated config with defaults filled in: what config.json holds. */
-export type ValidatedEdgeConfig = z.output<typeof edgeConfigSchema>;
+export type ValidatedEdgeConfig = z.output<typeof edgeConfigFields>;
 
 /** A config that failed validation, with one line per bad field. */
 export class EdgeConfigError extends Error {
@@ -164,8 +211,10 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Validates a config and fills in defaults; throws EdgeConfigError listing every bad field. */
-export function parseEdgeConfig(input: unknown): ValidatedEdgeConfig {
-  const result = edgeConfigSchema.safeParse(input);
+export function parseEdgeConfig(input: unknown, options: EdgeConfigOptions = {}): ValidatedEdgeConfig {
+  // Without the pin on jwksUri only when asked to, for local development against emulators.
+  const schema = options.allowInsecureJwksUri === true ? edgeConfigFields : edgeConfigSchema;
+  const result = schema.safeParse(input);
   if (!result.success) {
     throw new EdgeConfigError(result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
   }

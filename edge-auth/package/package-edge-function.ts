@@ -1,7 +1,7 @@
 // The edge packager: config → validated config.json + bundle → deterministic zip and its Lambda CodeSha256.
 import { createHash } from "node:crypto";
 import { buildEdgeBundle, bundleFileName, lambdaHandler } from "./bundle.ts";
-import { parseEdgeConfig, type ValidatedEdgeConfig } from "./config-schema.ts";
+import { parseEdgeConfig, type EdgeConfigOptions, type ValidatedEdgeConfig } from "./config-schema.ts";
 import { deterministicZip } from "./zip.ts";
 
 /** Lambda@Edge rejects viewer-request packages over 1 MB. */
@@ -21,7 +21,7 @@ export interface EdgePackage {
   readonly config: ValidatedEdgeConfig;
 }
 
-export interface PackageOptions {
+export interface PackageOptions extends EdgeConfigOptions {
   /** A bundle built earlier with buildEdgeBundle(); without it, the handler is bundled now (needs esbuild). */
   readonly bundle?: Uint8Array;
 }
@@ -40,7 +40,7 @@ export function codeSha256(zip: Uint8Array): string {
  * `index.mjs` and `config.json`.
  */
 export async function packageEdgeFunction(config: unknown, options: PackageOptions = {}): Promise<EdgePackage> {
-  const validated = parseEdgeConfig(config);
+  const validated = parseEdgeConfig(config, options);
   const bundle = options.bundle ?? (await buildEdgeBundle());
   const zip = deterministicZip(
     new Map([

@@ -13,6 +13,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** At least 2048 bits, and the public exponent 65537. */
+function isStrongRsaKey(key: KeyObject): boolean {
+  const details = key.asymmetricKeyDetails;
+  const bits = details?.modulusLength;
+  return bits !== undefined && bits >= minModulusBits && details?.publicExponent === BigInt(rsaPublicExponent);
+}
+
 /**
  * Imports one JWKS member when it is an RSA signing key usable with RS256: at least 2048 bits and the public
  * exponent 65537; otherwise returns undefined. Only n and e are read: nothing else in a JWK can change what it
@@ -30,10 +37,8 @@ export function importRsaJwk(jwk: unknown): { kid: string; verificationKey: Veri
   } catch {
     return undefined;
   }
-  const details = key.asymmetricKeyDetails;
-  const bits = details?.modulusLength;
-  if (bits === undefined || bits < minModulusBits || details?.publicExponent !== BigInt(rsaPublicExponent)) return undefined;
-  return { kid, verificationKey: { key, signatureBytes: Math.ceil(bits / 8) } };
+  if (!isStrongRsaKey(key)) return undefined;
+  return { kid, verificationKey: { key, signatureBytes: Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8) } };
 }
 
 /** The part of `fetch` the key store uses, so tests can inject one. The global fetch fits. */

@@ -92,7 +92,7 @@ export function emulatorTarget(env: HarnessEnv, overrides: Partial<Timings> = {}
     region: "us-east-1",
     kube: env,
     admin: { ...root, region: "us-east-1" },
-    operatorEnv: { AWS_ENDPOINT_URL: env.awsEndpoint, AWS_S3_FORCE_PATH_STYLE: "true", COGNITO_JWKS_URL_TEMPLATE: emulatorJwksUrlTemplate(env) },
+    operatorEnv: { AWS_ENDPOINT_URL: env.awsEndpoint, AWS_S3_FORCE_PATH_STYLE: "true", COGNITO_JWKS_URL_TEMPLATE: emulatorJwksUrlTemplate(env), ALLOW_INSECURE_JWKS_URL: "true" },
     timings: {
       exposureResyncMs: 1_000,
       fullResyncMs: 2_500,

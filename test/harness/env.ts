@@ -32,7 +32,7 @@ export function awsClientConfig(env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion
 
 /**
  * The environment variables that point an operator process (src/main.ts) at the emulator: endpoint, region,
- * credentials, path-style S3, and moto's per-pool JWKS URL. Callers add the operator's own settings.
+ * credentials, path-style S3, and moto's per-pool JWKS URL (allowed as insecure). Callers add the operator's own settings.
  */
 export function emulatorOperatorEnv(env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion">): Record<string, string> {
   return {
@@ -42,6 +42,8 @@ export function emulatorOperatorEnv(env: Pick<HarnessEnv, "awsEndpoint" | "awsRe
     AWS_SECRET_ACCESS_KEY: emulatorCredentials.secretAccessKey,
     AWS_S3_FORCE_PATH_STYLE: "true",
     COGNITO_JWKS_URL_TEMPLATE: emulatorJwksUrlTemplate(env),
+    // moto serves the JWKS over plain http on loopback: a development-only setting the operator warns about.
+    ALLOW_INSECURE_JWKS_URL: "true",
   };
 }
 

@@ -13,6 +13,8 @@ export interface OperatorSettings {
   readonly edgeFunctionRoleArn: string;
   /** `{region}` and `{userPoolId}` are filled in; tests point it at the emulator. */
   readonly jwksUrlTemplate: string;
+  /** Development only: the JWKS may come from another URL than Cognito's (plain http, an emulator on loopback). */
+  readonly allowInsecureJwksUrl: boolean;
   /** Lambda runtime of edge functions, nodejs22.x or newer. */
   readonly edgeRuntime: string;
   /**

@@ -1,14 +1,12 @@
 // The edge function's config.json for a SecuredContentBucket: a pure function of the spec and the pool's keys,
 // checked with the edge packager's own schema, so what the operator bakes is exactly what the function reads.
-import { parseEdgeConfig, type ValidatedEdgeConfig } from "../../../edge-auth/package/config-schema.ts";
+import { cognitoIssuer, parseEdgeConfig, type EdgeConfigOptions, type ValidatedEdgeConfig } from "../../../edge-auth/package/config-schema.ts";
 import { defaultClockToleranceSeconds } from "../../../edge-auth/src/limits.ts";
 import type { SecuredContentBucket } from "../../api/index.ts";
-import { type BakedJwks, userPoolRegion } from "./jwks.ts";
+import type { BakedJwks } from "./jwks.ts";
 
 /** The `iss` of the pool's tokens, in the form AWS issues them (independent of where the JWKS is fetched). */
-export function cognitoIssuer(userPoolId: string): string {
-  return `https://cognito-idp.${userPoolRegion(userPoolId)}.amazonaws.com/${userPoolId}`;
-}
+export { cognitoIssuer };
 
 /** Lists the spec treats as sets, and the JWKS, in one canonical order: reordering them must not publish a version. */
 function sorted<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -19,11 +17,13 @@ const canonicalTokenSources = ["authorizationHeader", "cookie"] as const;
 
 /**
  * config.json for the resource. Throws the packager's EdgeConfigError, listing every bad field, when the spec
- * and keys do not make a valid config (the API's own validation should make that impossible).
+ * and keys do not make a valid config (the API's own validation should make that impossible). The packager pins
+ * jwksUri to the pool's JWKS on Cognito's host unless `options` allow another URL (development only).
  */
-export function desiredEdgeConfig(resource: SecuredContentBucket, jwks: BakedJwks, jwksUri: string): ValidatedEdgeConfig {
+export function desiredEdgeConfig(resource: SecuredContentBucket, jwks: BakedJwks, jwksUri: string, options: EdgeConfigOptions = {}): ValidatedEdgeConfig {
   const { auth, cors } = resource.spec;
-  return parseEdgeConfig({
+  return parseEdgeConfig(
+    {
     issuer: cognitoIssuer(auth.userPoolId),
     clientIds: sorted(auth.clientIds, (id) => id),
     requiredGroups: sorted(auth.requiredGroups, (group) => group),
@@ -42,5 +42,7 @@ export function desiredEdgeConfig(resource: SecuredContentBucket, jwks: BakedJwk
             maxAgeSeconds: cors.maxAgeSeconds,
           },
         }),
-  });
+    },
+    options,
+  );
 }

@@ -63,10 +63,11 @@ interface Desired {
 }
 
 async function desiredFunction(ctx: StepContext): Promise<Desired> {
-  const { url, jwks } = await userPoolJwks(ctx.settings.jwksUrlTemplate, ctx.resource.spec.auth.userPoolId, ctx.signal);
+  const { url, jwks } = await userPoolJwks(ctx.settings, ctx.resource.spec.auth.userPoolId, ctx.signal);
+  const pin = { allowInsecureJwksUri: ctx.settings.allowInsecureJwksUrl };
   let edgePackage: EdgePackage;
   try {
-    edgePackage = await packageEdgeFunction(desiredEdgeConfig(ctx.resource, jwks, url), { bundle: await (ctx.settings.prebuiltEdgeBundle ?? edgeBundle)() });
+    edgePackage = await packageEdgeFunction(desiredEdgeConfig(ctx.resource, jwks, url, pin), { ...pin, bundle: await (ctx.settings.prebuiltEdgeBundle ?? edgeBundle)() });
   } catch (error) {
     if (error instanceof EdgeConfigError) throw new PermanentError("InvalidEdgeConfig", error.message, { cause: error });
     throw error;

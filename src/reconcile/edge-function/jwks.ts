@@ -2,9 +2,10 @@
 // operator bakes them into the edge function. A short per-URL cache keeps 100 CRs on one pool to one fetch per
 // resync, while a full resync (minutes apart) still sees rotated keys.
 import { z } from "zod";
-import { rsaKeyProblem } from "../../../edge-auth/package/config-schema.ts";
+import { cognitoIssuer, cognitoJwksUri, rsaKeyProblem, userPoolRegion } from "../../../edge-auth/package/config-schema.ts";
 import { maxJwksBytes, maxJwksKeys } from "../../../edge-auth/src/limits.ts";
 import { PermanentError, TemporaryError } from "../../errors.ts";
+import type { OperatorSettings } from "../common/context.ts";
 
 /** The public members of an RSA signing key: all the edge function needs, and all it is given. */
 export interface BakedJwk {
@@ -47,16 +48,22 @@ export interface JwksFetchOptions {
 
 export const defaultJwksFetchOptions: JwksFetchOptions = { timeoutMs: 5_000, maxBytes: maxJwksBytes };
 
-/** The region of a user pool, from its id's prefix: us-east-1_AbCdEf123 → us-east-1. */
-export function userPoolRegion(userPoolId: string): string {
-  const separator = userPoolId.indexOf("_");
-  if (separator <= 0) throw new Error(`user pool id ${userPoolId} has no region prefix`);
-  return userPoolId.slice(0, separator);
-}
-
 /** Fills `{region}` and `{userPoolId}` of COGNITO_JWKS_URL_TEMPLATE. */
 export function jwksUrl(template: string, userPoolId: string): string {
   return template.replaceAll("{region}", userPoolRegion(userPoolId)).replaceAll("{userPoolId}", userPoolId);
+}
+
+/**
+ * The pool's JWKS URL, refused unless it is Cognito's own for that pool (https, `cognito-idp.<region>.amazonaws.com`
+ * with the pool's region) or the development setting allows another. Whoever answers it can add signing keys.
+ */
+export function pinnedJwksUrl(settings: Pick<OperatorSettings, "jwksUrlTemplate" | "allowInsecureJwksUrl">, userPoolId: string): string {
+  const url = jwksUrl(settings.jwksUrlTemplate, userPoolId);
+  const expected = cognitoJwksUri(cognitoIssuer(userPoolId));
+  if (!settings.allowInsecureJwksUrl && url !== expected) {
+    throw new JwksInvalidError(url, `it is not Cognito's JWKS URL for the pool (${expected ?? "none: the pool id is not Cognito's"}); set COGNITO_JWKS_URL_TEMPLATE to Cognito's`);
+  }
+  return url;
 }
 
 const jwkSchema = z.looseObject({
@@ -141,12 +148,19 @@ async function readLimited(url: string, response: Response, maxBytes: number): P
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** fetch's own message is "fetch failed"; the reason (refused, a redirect, TLS...) is in its cause. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
+}
+
 /** One GET of the JWKS with a timeout and a size limit, parsed and validated. */
 export async function fetchJwks(url: string, options: JwksFetchOptions = defaultJwksFetchOptions): Promise<BakedJwks> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   let text: string;
   try {
-    const response = await fetch(url, { signal: timeout, headers: { accept: "application/json" } });
+    // A redirect is refused, not followed: the keys come from the pinned URL or from nowhere.
+    const response = await fetch(url, { signal: timeout, redirect: "error", headers: { accept: "application/json" } });
     if (!response.ok) {
       await response.body?.cancel();
       const detail = `HTTP ${response.status}`;
@@ -157,7 +171,7 @@ export async function fetchJwks(url: string, options: JwksFetchOptions = default
     text = await readLimited(url, response, options.maxBytes);
   } catch (error) {
     if (error instanceof JwksInvalidError || error instanceof JwksUnavailableError) throw error;
-    const detail = timeout.aborted ? `no complete answer within ${options.timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    const detail = timeout.aborted ? `no complete answer within ${options.timeoutMs} ms` : describeFailure(error);
     throw new JwksUnavailableError(url, detail, { cause: error });
   }
   let document: unknown;
@@ -250,11 +264,11 @@ export const sharedJwksCache = new JwksCache();
 
 /** The validated keys of a user pool, from COGNITO_JWKS_URL_TEMPLATE, with the URL they came from. */
 export async function userPoolJwks(
-  template: string,
+  settings: Pick<OperatorSettings, "jwksUrlTemplate" | "allowInsecureJwksUrl">,
   userPoolId: string,
   signal?: AbortSignal,
   cache: JwksCache = sharedJwksCache,
 ): Promise<{ readonly url: string; readonly jwks: BakedJwks }> {
-  const url = jwksUrl(template, userPoolId);
+  const url = pinnedJwksUrl(settings, userPoolId);
   return { url, jwks: await cache.get(url, signal) };
 }

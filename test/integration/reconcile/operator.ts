@@ -74,6 +74,7 @@ export async function startTestOperator(env: HarnessEnv, options: TestOperatorOp
     EDGE_FUNCTION_ROLE_ARN: options.edgeRoleArn,
     CLUSTER_NAME: options.clusterName ?? "test",
     COGNITO_JWKS_URL_TEMPLATE: `${env.awsEndpoint}/{userPoolId}/.well-known/jwks.json`,
+    ALLOW_INSECURE_JWKS_URL: "true",
     AWS_S3_FORCE_PATH_STYLE: "true",
     MAX_CONCURRENT_RECONCILES: "2",
     METRICS_ADDRESS: "127.0.0.1:0",

@@ -50,6 +50,7 @@ beforeAll(async () => {
     clusterName: "test",
     edgeFunctionRoleArn: await createEdgeRole(env),
     jwksUrlTemplate: `${env.awsEndpoint}/{userPoolId}/.well-known/jwks.json`,
+    allowInsecureJwksUrl: true,
     edgeRuntime: "nodejs22.x",
   };
 });
@@ -77,7 +78,7 @@ async function run(ctx: StepContext, referenced: readonly EdgeFunctionState[] = 
 /** What the test itself expects to be deployed: the same config and packager, built independently. */
 async function expectedPackage(resource: SecuredContentBucket) {
   const url = `${env.awsEndpoint}/${resource.spec.auth.userPoolId}/.well-known/jwks.json`;
-  return packageEdgeFunction(desiredEdgeConfig(resource, await fetchJwks(url), url), { bundle: await edgeBundle() });
+  return packageEdgeFunction(desiredEdgeConfig(resource, await fetchJwks(url), url, { allowInsecureJwksUri: true }), { allowInsecureJwksUri: true, bundle: await edgeBundle() });
 }
 
 /**

@@ -55,6 +55,7 @@ export const defaultStepSettings: OperatorSettings = {
   clusterName: "test",
   edgeFunctionRoleArn: "arn:aws:iam::123456789012:role/edge",
   jwksUrlTemplate: "",
+  allowInsecureJwksUrl: true,
   edgeRuntime: "nodejs22.x",
 };
 

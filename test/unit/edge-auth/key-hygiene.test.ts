@@ -6,7 +6,7 @@ import { EdgeConfigError, parseEdgeConfig } from "../../../edge-auth/package/con
 import { createHandler, type LogEntry } from "../../../edge-auth/src/handler.ts";
 import { importRsaJwk } from "../../../edge-auth/src/keys.ts";
 import { bearer, fixedNowMs, forgeWithExponentOne, idClaims, signToken, testConfig, testKeys } from "./fixtures.ts";
-import { loopbackServer, type LoopbackServer } from "./loopback.ts";
+import { droppedWithinASecond, loopbackServer, streamEndlessly, type LoopbackServer } from "./loopback.ts";
 
 const servers: LoopbackServer[] = [];
 afterEach(async () => {
@@ -64,31 +64,48 @@ describe("an RSA key whose public exponent is not 65537", () => {
   });
 });
 
+describe("jwksUri in the packaged config", () => {
+  const cognitoUri = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json";
+  const base = { issuer: testConfig().issuer, clientIds: ["abc"], requiredGroups: ["g"], jwks: { keys: [testKeys().signing.jwk] } };
+
+  it("is accepted as the issuer's JWKS on Cognito's host over https", () => {
+    expect(parseEdgeConfig({ ...base, jwksUri: cognitoUri }).jwksUri).toBe(cognitoUri);
+  });
+
+  it.each([
+    ["plain http", cognitoUri.replace("https:", "http:")],
+    ["loopback", "http://127.0.0.1:5000/us-east-1_AbCdEf123/.well-known/jwks.json"],
+    ["another https host", "https://keys.example.com/us-east-1_AbCdEf123/.well-known/jwks.json"],
+    ["a look-alike host", "https://cognito-idp.us-east-1.amazonaws.com.example.com/us-east-1_AbCdEf123/.well-known/jwks.json"],
+    ["Cognito's host with credentials", "https://user@cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json"],
+    ["another region's host", "https://cognito-idp.eu-west-1.amazonaws.com/us-east-1_AbCdEf123/.well-known/jwks.json"],
+    ["another pool", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other/.well-known/jwks.json"],
+    ["a query", `${cognitoUri}?x=1`],
+  ])("is refused: %s", (_name, jwksUri) => {
+    expect(() => parseEdgeConfig({ ...base, jwksUri })).toThrow(/jwksUri: must be https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_AbCdEf123\/\.well-known\/jwks\.json/);
+  });
+
+  it("is refused with an issuer that is not Cognito's, whose keys could come from anywhere", () => {
+    const issuer = "https://login.example.com";
+    expect(() => parseEdgeConfig({ ...base, issuer, jwksUri: `${issuer}/.well-known/jwks.json` })).toThrow(/jwksUri: is only allowed with a Cognito issuer/);
+    expect(parseEdgeConfig({ ...base, issuer })).not.toHaveProperty("jwksUri");
+  });
+
+  it("may be another http(s) URL only when development explicitly allows it", () => {
+    const loopback = "http://127.0.0.1:5000/us-east-1_AbCdEf123/.well-known/jwks.json";
+    expect(parseEdgeConfig({ ...base, jwksUri: loopback }, { allowInsecureJwksUri: true }).jwksUri).toBe(loopback);
+    expect(() => parseEdgeConfig({ ...base, jwksUri: "ftp://127.0.0.1/jwks.json" }, { allowInsecureJwksUri: true })).toThrow(/jwksUri: must be an http\(s\) URL/);
+  });
+});
+
 describe("the fallback fetch", () => {
   const { rotated } = testKeys();
   const rotatedToken = () => signToken({ kid: rotated.kid, alg: "RS256" }, idClaims(), rotated);
 
   it("gives up on an endless JWKS answer at the size limit, without waiting for the timeout, and denies", async () => {
-    let sent = 0;
-    let closed = false;
+    const progress = { sent: 0, closed: false };
     const server = await loopbackServer((_req, res) => {
-      res.on("close", () => {
-        closed = true;
-      });
-      res.writeHead(200, { "content-type": "application/json" });
-      const chunk = Buffer.alloc(16 * 1024, 0x20);
-      // Bounded, and respecting backpressure: what is sent is what the client drains plus the socket buffers.
-      const pump = (): void => {
-        while (!res.destroyed && sent < 64 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!res.write(chunk)) {
-            res.once("drain", pump);
-            return;
-          }
-        }
-        res.end();
-      };
-      pump();
+      streamEndlessly(res, progress);
     });
     servers.push(server);
     const logs: LogEntry[] = [];
@@ -100,10 +117,9 @@ describe("the fallback fetch", () => {
       { level: "warn", msg: "jwks fallback fetch", outcome: "invalid_body" },
       expect.objectContaining({ msg: "request denied", reason: "unknown_kid" }),
     ]);
-    for (let i = 0; i < 100 && !closed; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(closed).toBe(true);
+    await expect(droppedWithinASecond(progress)).resolves.toBe(true);
     // Sent: what was read (64 KB and a chunk) plus what the loopback socket buffers held, a few MB; not all 64 MiB.
-    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    expect(progress.sent).toBeLessThan(16 * 1024 * 1024);
   });
 
   it("adds keys that are trusted for ten minutes; after that a token needs the key fetched again", async () => {

@@ -43,3 +43,38 @@ export async function loopbackServer(respond: (req: IncomingMessage, res: Server
       }),
   };
 }
+
+/** What an endless response has sent so far, and whether the client has gone away. */
+export interface EndlessProgress {
+  sent: number;
+  closed: boolean;
+}
+
+/**
+ * Answers 200 and writes spaces until the client goes away, at most 64 MiB, waiting for the socket to drain, so
+ * what is sent is what the client read plus what the loopback socket buffers hold.
+ */
+export function streamEndlessly(res: ServerResponse, progress: EndlessProgress): void {
+  res.on("close", () => {
+    progress.closed = true;
+  });
+  res.writeHead(200, { "content-type": "application/json" });
+  const chunk = Buffer.alloc(16 * 1024, 0x20);
+  const pump = (): void => {
+    while (!res.destroyed && progress.sent < 64 * 1024 * 1024) {
+      progress.sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once("drain", pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
+/** Waits up to a second for the client to drop an endless response. */
+export async function droppedWithinASecond(progress: EndlessProgress): Promise<boolean> {
+  for (let i = 0; i < 100 && !progress.closed; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return progress.closed;
+}

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { isPermanent } from "../../../src/errors.ts";
-import { fetchJwks, JwksCache, JwksInvalidError, JwksUnavailableError, jwksUrl, userPoolJwks, validateJwks } from "../../../src/reconcile/edge-function/jwks.ts";
+import { fetchJwks, JwksCache, JwksInvalidError, JwksUnavailableError, jwksUrl, pinnedJwksUrl, userPoolJwks, validateJwks } from "../../../src/reconcile/edge-function/jwks.ts";
 import { makeKey } from "../edge-auth/fixtures.ts";
 import { loopbackServer, type LoopbackServer } from "../edge-auth/loopback.ts";
 
@@ -224,7 +224,40 @@ describe("JwksCache", () => {
   it("resolves a pool's keys through the URL template", async () => {
     const server = await jwksServer(() => ({ keys: [signing] }));
     const template = server.url.replace("us-east-1_AbCdEf123", "{userPoolId}");
-    const result = await userPoolJwks(template, "us-east-1_AbCdEf123", undefined, new JwksCache());
+    const result = await userPoolJwks({ jwksUrlTemplate: template, allowInsecureJwksUrl: true }, "us-east-1_AbCdEf123", undefined, new JwksCache());
     expect(result).toEqual({ url: server.url, jwks: { keys: [signing] } });
+  });
+
+  it("refuses, before any fetch, a URL other than the pool's JWKS on Cognito's host over https unless development allows it", async () => {
+    const server = await jwksServer(() => ({ keys: [signing] }));
+    const loopback = server.url.replace("us-east-1_AbCdEf123", "{userPoolId}");
+    for (const template of [loopback, "https://keys.example.com/{userPoolId}/.well-known/jwks.json", "http://cognito-idp.{region}.amazonaws.com/{userPoolId}/.well-known/jwks.json"]) {
+      const error = await rejection(userPoolJwks({ jwksUrlTemplate: template, allowInsecureJwksUrl: false }, "us-east-1_AbCdEf123", undefined, new JwksCache()));
+      expect(error).toBeInstanceOf(JwksInvalidError);
+      expect((error as Error).message).toMatch(
+        /not Cognito's JWKS URL for the pool \(https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_AbCdEf123\/\.well-known\/jwks\.json\)/,
+      );
+    }
+    expect(server.requests()).toBe(0);
+  });
+
+  it("accepts Cognito's own URL for the pool's region", () => {
+    const settings = { jwksUrlTemplate: "https://cognito-idp.{region}.amazonaws.com/{userPoolId}/.well-known/jwks.json", allowInsecureJwksUrl: false };
+    expect(pinnedJwksUrl(settings, "eu-central-1_Xyz9")).toBe("https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Xyz9/.well-known/jwks.json");
+  });
+});
+
+describe("the operator's JWKS fetch", () => {
+  it("refuses to follow a redirect, even to a server that would answer with keys", async () => {
+    const target = await jwksServer(() => ({ keys: [signing] }));
+    const redirecting = await loopbackServer((_req, res) => {
+      res.writeHead(302, { location: target.url }).end();
+    });
+    servers.push(redirecting);
+    const error = await rejection(fetchJwks(redirecting.url));
+    expect(error).toBeInstanceOf(JwksUnavailableError);
+    expect((error as Error).message).toMatch(/redirect/);
+    expect(redirecting.requests()).toBe(1);
+    expect(target.requests()).toBe(0);
   });
 });
