@@ -13,18 +13,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** At least 2048 bits, and the public exponent 65537. */
-function isStrongRsaKey(key: KeyObject): boolean {
+/** The modulus size of a key of at least 2048 bits with the public exponent 65537; undefined for any other key. */
+function acceptedModulusBits(key: KeyObject): number | undefined {
   const details = key.asymmetricKeyDetails;
   const bits = details?.modulusLength;
-  return bits !== undefined && bits >= minModulusBits && details?.publicExponent === BigInt(rsaPublicExponent);
+  return bits !== undefined && bits >= minModulusBits && details?.publicExponent === BigInt(rsaPublicExponent) ? bits : undefined;
 }
 
 /**
  * Imports one JWKS member when it is an RSA signing key usable with RS256: at least 2048 bits and the public
  * exponent 65537; otherwise returns undefined. Only n and e are read: nothing else in a JWK can change what it
- * verifies. The exponent is not a detail: under e=1 a "signature" is its own message, so whoever can place such
- * a key in a JWKS can sign anything without a private key. Cognito's keys all use 65537.
+ * verifies. The exponent is not a detail: under e=1 the PKCS#1 v1.5 encoding of a token's hash is its own
+ * signature, so whoever can place such a key in a JWKS signs anything without a private key. Cognito's keys
+ * all use 65537.
  */
 export function importRsaJwk(jwk: unknown): { kid: string; verificationKey: VerificationKey } | undefined {
   if (!isRecord(jwk)) return undefined;
@@ -37,8 +38,9 @@ export function importRsaJwk(jwk: unknown): { kid: string; verificationKey: Veri
   } catch {
     return undefined;
   }
-  if (!isStrongRsaKey(key)) return undefined;
-  return { kid, verificationKey: { key, signatureBytes: Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8) } };
+  const bits = acceptedModulusBits(key);
+  if (bits === undefined) return undefined;
+  return { kid, verificationKey: { key, signatureBytes: Math.ceil(bits / 8) } };
 }
 
 /** The part of `fetch` the key store uses, so tests can inject one. The global fetch fits. */

@@ -1,4 +1,5 @@
-// The Cognito user pool's signing keys, fetched from its well-known JWKS URL and checked with jose before the
+// The Cognito user pool's signing keys, fetched from its well-known JWKS URL (Cognito's own, over https, no
+// redirects, unless development allows another) and checked by the edge function's own rules before the
 // operator bakes them into the edge function. A short per-URL cache keeps 100 CRs on one pool to one fetch per
 // resync, while a full resync (minutes apart) still sees rotated keys.
 import { z } from "zod";
