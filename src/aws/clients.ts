@@ -7,7 +7,7 @@
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { FinalizeRequestMiddleware, InitializeMiddleware, MetadataBearer } from "@smithy/types";
+import type { AwsCredentialIdentityProvider, FinalizeRequestMiddleware, InitializeMiddleware, MetadataBearer } from "@smithy/types";
 import { toAwsError } from "./errors.ts";
 import { TokenBucket, type TokenBucketOptions } from "./rate-limiter.ts";
 
@@ -24,6 +24,8 @@ export interface AwsClientOptions {
   /** Path-style S3 addressing, for emulators without virtual-host DNS. */
   readonly s3ForcePathStyle?: boolean;
   readonly maxAttempts?: number;
+  /** Credentials other than the default chain's: a role assumed for another account (assume-role.ts). */
+  readonly credentials?: AwsCredentialIdentityProvider;
 }
 
 /** Conservative defaults, below each service's documented control-plane limits. */
@@ -90,8 +92,9 @@ export class AwsClients {
     this.#lambda?.destroy();
   }
 
-  #common(region: string): { region: string; maxAttempts: number; retryMode: string } {
-    return { region, maxAttempts: this.#options.maxAttempts ?? 4, retryMode: "adaptive" };
+  #common(region: string): { region: string; maxAttempts: number; retryMode: string; credentials?: AwsCredentialIdentityProvider } {
+    const credentials = this.#options.credentials;
+    return { region, maxAttempts: this.#options.maxAttempts ?? 4, retryMode: "adaptive", ...(credentials === undefined ? {} : { credentials }) };
   }
 
   #instrument(client: S3Client | CloudFrontClient | LambdaClient, service: AwsService): void {
