@@ -26,6 +26,7 @@ export const handler = async (event) => {
     case "/invalid": return { status: "OK" };
     case "/too-large": return generated("x".repeat(41 * 1024));
     case "/rewrite": return { ...request, uri: "/lesson-1.mp4" };
+    case "/method": console.log("method " + request.method); return generated(request.method);
     default: return request;
   }
 };
@@ -121,6 +122,53 @@ describe("edge emulator", { concurrent: false, shuffle: false }, () => {
     const start = startEdgeEmulator({ env, distributionId: "ENOSUCHDISTRIB" });
     await expect(start).rejects.toBeInstanceOf(EdgeEmulatorError);
     await expect(start).rejects.toMatchObject({ code: "NoSuchDistribution" });
+  });
+
+  it("answers a method outside AllowedMethods with CloudFront's 403, before the function runs", async () => {
+    for (const method of ["POST", "DELETE", "OPTIONS"]) {
+      const response = await fetch(`${emulator.url}/method`, { method, headers: { origin: "http://localhost:1" } });
+      expect(response.status, method).toBe(403);
+      expect(await response.text()).toMatch(/not configured to allow the HTTP request method/);
+    }
+    // One allowed request after them: its log line comes after any the refused ones would have written.
+    expect(await (await fetch(`${emulator.url}/method`)).text()).toBe("GET");
+    await waitFor(() => (functionLog.includes("method GET") ? true : undefined), { what: "the GET's log line", timeoutMs: 5_000, intervalMs: 20 });
+    expect(functionLog.filter((line) => /^method (POST|DELETE|OPTIONS)$/.test(line))).toEqual([]);
+  });
+
+  it("hands OPTIONS to the viewer-request function once the distribution allows it (a CORS preflight)", async () => {
+    await editDistribution(cloudFront, distributionId, (config) => ({
+      ...config,
+      DefaultCacheBehavior: {
+        ...config.DefaultCacheBehavior,
+        TargetOriginId: config.DefaultCacheBehavior?.TargetOriginId,
+        ViewerProtocolPolicy: config.DefaultCacheBehavior?.ViewerProtocolPolicy,
+        AllowedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
+      },
+    }));
+    const preflight = await fetch(`${emulator.url}/method`, { method: "OPTIONS", headers: { origin: "http://localhost:1", "access-control-request-method": "GET" } });
+    expect(preflight.status).toBe(200);
+    expect(await preflight.text()).toBe("OPTIONS");
+    await waitFor(() => (functionLog.includes("method OPTIONS") ? true : undefined), { what: "the function's OPTIONS log line", timeoutMs: 5_000, intervalMs: 20 });
+    expect((await fetch(`${emulator.url}/method`, { method: "POST" })).status).toBe(403);
+  });
+
+  it("meets a request marked as plain HTTP with the ViewerProtocolPolicy: a redirect, then a refusal under https-only", async () => {
+    const marked = { "x-harness-viewer-protocol": "http" };
+    const redirected = await fetch(`${emulator.url}/method?a=1`, { headers: marked, redirect: "manual" });
+    expect(redirected.status).toBe(301);
+    expect(redirected.headers.get("location")).toBe(`https://${new URL(emulator.url).host}/method?a=1`);
+    await editDistribution(cloudFront, distributionId, (config) => ({
+      ...config,
+      DefaultCacheBehavior: { ...config.DefaultCacheBehavior, TargetOriginId: config.DefaultCacheBehavior?.TargetOriginId, ViewerProtocolPolicy: "https-only" },
+    }));
+    const refused = await fetch(`${emulator.url}/method`, { headers: marked });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/only HTTPS/);
+    // Unmarked, the request stands for HTTPS; the function never sees the marker.
+    expect((await fetch(`${emulator.url}/method`)).status).toBe(200);
+    const echoed = await rawGet(`${emulator.url}/echo`, { "x-harness-viewer-protocol": "https" });
+    expect(echoed.text).not.toMatch(/x-harness-viewer-protocol/i);
   });
 
   it("answers 403 once the distribution is disabled", async () => {

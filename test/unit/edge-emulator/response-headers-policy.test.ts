@@ -1,0 +1,128 @@
+// The edge emulator's response headers policy: parsed from GetResponseHeadersPolicy's ResponseHeadersPolicy shape
+// and applied to origin responses as the CloudFront developer guide describes (CORS for allowed origins, the
+// security and custom headers, each with its origin-override rule).
+import { describe, expect, it } from "vitest";
+import { EdgeEmulatorError } from "../../edge-emulator/errors.ts";
+import { allowedOriginValue, applyResponseHeadersPlan, responseHeadersPlan, type ViewerRequestFacts } from "../../edge-emulator/response-headers-policy.ts";
+
+const app = "https://learn.example.com";
+
+/** A policy as GetResponseHeadersPolicy returns it: CORS for one app, HSTS, and two custom headers. */
+function policy(changes: { cors?: Record<string, unknown>; config?: Record<string, unknown> } = {}): unknown {
+  return {
+    Id: "57f99797-3b20-4e1b-a728-27972a74082a",
+    LastModifiedTime: new Date("2026-12-01T00:00:00Z"),
+    ResponseHeadersPolicyConfig: {
+      Name: "securedcontent-learning-courses",
+      Comment: "",
+      CorsConfig: {
+        AccessControlAllowOrigins: { Quantity: 1, Items: [app] },
+        AccessControlAllowHeaders: { Quantity: 2, Items: ["authorization", "range"] },
+        AccessControlAllowMethods: { Quantity: 2, Items: ["GET", "HEAD"] },
+        AccessControlAllowCredentials: true,
+        AccessControlExposeHeaders: { Quantity: 3, Items: ["Content-Range", "Accept-Ranges", "Content-Length"] },
+        AccessControlMaxAgeSec: 600,
+        OriginOverride: true,
+        ...changes.cors,
+      },
+      SecurityHeadersConfig: {
+        StrictTransportSecurity: { Override: true, AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Preload: false },
+      },
+      CustomHeadersConfig: {
+        Quantity: 2,
+        Items: [
+          { Header: "Cache-Control", Value: "private, max-age=300", Override: true },
+          { Header: "X-Course", Value: "courses", Override: false },
+        ],
+      },
+      ...changes.config,
+    },
+  };
+}
+
+const get = (origin?: string): ViewerRequestFacts => ({ method: "GET", origin, requestsMethod: false });
+const originResponse = { "content-type": "video/webm", "content-length": "100868", "cache-control": "max-age=86400" };
+
+describe("the edge emulator's response headers policy", () => {
+  it("adds the CORS headers, HSTS and the custom headers to an origin response for an allowed origin", () => {
+    const headers = applyResponseHeadersPlan(responseHeadersPlan(policy()), get(app), originResponse);
+    expect(headers).toEqual({
+      "content-type": "video/webm",
+      "content-length": "100868",
+      "access-control-allow-origin": app,
+      "access-control-allow-credentials": "true",
+      "access-control-expose-headers": "Content-Range, Accept-Ranges, Content-Length",
+      "strict-transport-security": "max-age=31536000; includeSubDomains",
+      "cache-control": "private, max-age=300",
+      "x-course": "courses",
+    });
+  });
+
+  it("adds no CORS headers for a request without Origin or from an origin not listed", () => {
+    const plan = responseHeadersPlan(policy());
+    for (const request of [get(undefined), get("https://evil.example.net")]) {
+      const headers = applyResponseHeadersPlan(plan, request, originResponse);
+      expect(Object.keys(headers).filter((name) => name.startsWith("access-control-"))).toEqual([]);
+      expect(headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+    }
+  });
+
+  it("keeps the origin's header when the override is off, and adds the policy's when the origin sent none", () => {
+    const plan = responseHeadersPlan(policy({ cors: { OriginOverride: false } }));
+    const fromOrigin = applyResponseHeadersPlan(plan, get(app), { ...originResponse, "access-control-allow-origin": "*", "x-course": "origin's" });
+    expect(fromOrigin["access-control-allow-origin"]).toBe("*");
+    expect(fromOrigin["x-course"]).toBe("origin's");
+    expect(fromOrigin["access-control-allow-credentials"]).toBe("true");
+    const overridden = applyResponseHeadersPlan(responseHeadersPlan(policy()), get(app), { ...originResponse, "access-control-allow-origin": "*" });
+    expect(overridden["access-control-allow-origin"]).toBe(app);
+  });
+
+  it("answers a preflight that reaches the origin with the preflight headers instead of the exposed ones", () => {
+    const headers = applyResponseHeadersPlan(responseHeadersPlan(policy()), { method: "OPTIONS", origin: app, requestsMethod: true }, {});
+    expect(headers).toMatchObject({ "access-control-allow-methods": "GET, HEAD", "access-control-allow-headers": "authorization, range", "access-control-max-age": "600" });
+    expect(headers["access-control-expose-headers"]).toBeUndefined();
+  });
+
+  it("matches *, a leftmost wildcard label, and exact origins only", () => {
+    expect(allowedOriginValue(["*"], app)).toBe("*");
+    expect(allowedOriginValue(["https://*.example.com"], app)).toBe(app);
+    expect(allowedOriginValue(["https://*.example.com"], "https://example.com")).toBeUndefined();
+    expect(allowedOriginValue(["https://*.example.com"], "https://learn.example.com.evil.net")).toBeUndefined();
+    expect(allowedOriginValue([app], "https://learn.example.com:8443")).toBeUndefined();
+  });
+
+  it("spells every security header as CloudFront does", () => {
+    const plan = responseHeadersPlan(
+      policy({
+        config: {
+          CorsConfig: undefined,
+          CustomHeadersConfig: { Quantity: 0 },
+          SecurityHeadersConfig: {
+            StrictTransportSecurity: { Override: false, AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: true },
+            ContentTypeOptions: { Override: true },
+            FrameOptions: { Override: true, FrameOption: "DENY" },
+            ReferrerPolicy: { Override: true, ReferrerPolicy: "same-origin" },
+            ContentSecurityPolicy: { Override: true, ContentSecurityPolicy: "default-src 'none'" },
+            XSSProtection: { Override: true, Protection: true, ModeBlock: true },
+          },
+        },
+      }),
+    );
+    expect(applyResponseHeadersPlan(plan, get(app), { "strict-transport-security": "max-age=1" })).toEqual({
+      "strict-transport-security": "max-age=1",
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "referrer-policy": "same-origin",
+      "content-security-policy": "default-src 'none'",
+      "x-xss-protection": "1; mode=block",
+    });
+  });
+
+  it("refuses what it does not model instead of ignoring it", () => {
+    const removing = policy({ config: { RemoveHeadersConfig: { Quantity: 1, Items: [{ Header: "Vary" }] } } });
+    expect(() => responseHeadersPlan(removing)).toThrow(EdgeEmulatorError);
+    const timing = policy({ config: { ServerTimingHeadersConfig: { Enabled: true, SamplingRate: 100 } } });
+    expect(() => responseHeadersPlan(timing)).toThrow(/Server-Timing/);
+    expect(() => responseHeadersPlan({ Id: "x" })).toThrow();
+  });
+});
