@@ -48,6 +48,11 @@ export function bucketOfS3Origin(domainName: string): string | undefined {
   return s3OriginDomain.exec(domainName)?.groups?.["bucket"];
 }
 
+/** An unset id may come back as an empty string. */
+function nonEmpty(id: string | undefined): string | undefined {
+  return id === "" ? undefined : id;
+}
+
 /** The serving plan of a distribution config; refuses what the emulator does not model instead of guessing. */
 export function servingPlan(config: unknown): ServingPlan {
   const parsed = distributionConfigSchema.parse(config);
@@ -65,8 +70,7 @@ export function servingPlan(config: unknown): ServingPlan {
     aliases: parsed.Aliases?.Items ?? [],
     allowedMethods: behaviour.AllowedMethods?.Items ?? ["GET", "HEAD"],
     viewerProtocolPolicy: behaviour.ViewerProtocolPolicy,
-    // moto may echo an unset id as an empty string.
-    responseHeadersPolicyId: behaviour.ResponseHeadersPolicyId === "" ? undefined : behaviour.ResponseHeadersPolicyId,
+    responseHeadersPolicyId: nonEmpty(behaviour.ResponseHeadersPolicyId),
     origin: { bucket, originPath: origin.OriginPath ?? "" },
     viewerRequestFunctionArn: associations.find((a) => a.EventType === "viewer-request")?.LambdaFunctionARN,
   };

@@ -95,27 +95,27 @@ function securityHeaders(config: z.infer<typeof securityHeadersConfigSchema> | u
   return headers;
 }
 
+function policyCors(cors: z.infer<typeof corsConfigSchema>): PolicyCors {
+  const methods = cors.AccessControlAllowMethods.Items ?? [];
+  return {
+    allowOrigins: cors.AccessControlAllowOrigins.Items ?? [],
+    allowCredentials: cors.AccessControlAllowCredentials,
+    allowMethods: methods.includes("ALL") ? allMethods : methods,
+    allowHeaders: cors.AccessControlAllowHeaders.Items ?? [],
+    exposeHeaders: cors.AccessControlExposeHeaders?.Items ?? [],
+    maxAgeSec: cors.AccessControlMaxAgeSec,
+    originOverride: cors.OriginOverride,
+  };
+}
+
 /** The plan of one policy; refuses what the emulator does not model (removing headers, Server-Timing). */
 export function responseHeadersPlan(policy: unknown): ResponseHeadersPlan {
   const config = policySchema.parse(policy).ResponseHeadersPolicyConfig;
   if ((config.RemoveHeadersConfig?.Quantity ?? 0) > 0) throw new EdgeEmulatorError("NotModelled", "removing headers with a response headers policy is not modelled");
   if (config.ServerTimingHeadersConfig?.Enabled === true) throw new EdgeEmulatorError("NotModelled", "the Server-Timing header is not modelled");
-  const cors = config.CorsConfig;
-  const methods = cors?.AccessControlAllowMethods.Items ?? [];
   return {
     name: config.Name,
-    cors:
-      cors === undefined
-        ? undefined
-        : {
-            allowOrigins: cors.AccessControlAllowOrigins.Items ?? [],
-            allowCredentials: cors.AccessControlAllowCredentials,
-            allowMethods: methods.includes("ALL") ? allMethods : methods,
-            allowHeaders: cors.AccessControlAllowHeaders.Items ?? [],
-            exposeHeaders: cors.AccessControlExposeHeaders?.Items ?? [],
-            maxAgeSec: cors.AccessControlMaxAgeSec,
-            originOverride: cors.OriginOverride,
-          },
+    cors: config.CorsConfig === undefined ? undefined : policyCors(config.CorsConfig),
     headers: [
       ...securityHeaders(config.SecurityHeadersConfig),
       ...(config.CustomHeadersConfig?.Items ?? []).map((item) => ({ name: item.Header.toLowerCase(), value: item.Value, override: item.Override })),
