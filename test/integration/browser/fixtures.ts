@@ -2,14 +2,13 @@
 // resource exporting its address and allowing the course page's origin, the Content Delivery example reading
 // that export, the course page as its own process (the program `make dev` serves), and Debian's Chromium
 // driven by playwright-core, which never downloads a browser.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { z } from "zod";
 import { startContentDelivery, type RunningService } from "../../../examples/content-delivery/src/service.ts";
 import { ensureChromium } from "../../harness/chromium.ts";
 import type { HarnessEnv } from "../../harness/env.ts";
-import { kubectl } from "../../harness/kubectl.ts";
+import { writeAdminCredentialFiles } from "../../harness/credentials.ts";
 import { repoRoot } from "../../harness/paths.ts";
 import { freePort } from "../../harness/ports.ts";
 import { startProcess, type ManagedProcess } from "../../harness/process.ts";
@@ -32,28 +31,11 @@ export interface BrowserSetup {
   stop(): Promise<void>;
 }
 
-const kubeconfigSchema = z.object({
-  clusters: z.array(z.object({ cluster: z.object({ "certificate-authority-data": z.string() }) })).min(1),
-  users: z.array(z.object({ user: z.object({ token: z.string() }) })).min(1),
-});
-
 /** The Content Delivery example following the exported ConfigMap, with the harness's admin credentials. */
 async function startContentDeliveryFor(env: HarnessEnv): Promise<RunningService> {
-  const kubeconfig = kubeconfigSchema.parse(JSON.parse(await kubectl(env, ["config", "view", "--raw", "-o", "json"])));
-  const dir = mkdtempSync(join(env.runDir, "browser-content-delivery-"));
-  writeFileSync(join(dir, "token"), kubeconfig.users[0]?.user.token ?? "", { mode: 0o600 });
-  writeFileSync(join(dir, "ca.crt"), Buffer.from(kubeconfig.clusters[0]?.cluster["certificate-authority-data"] ?? "", "base64"));
-  return startContentDelivery(
-    {
-      source: { kind: "configmap", name: "courses-content", namespace },
-      port: 0,
-      host: "127.0.0.1",
-      apiServer: new URL(env.apiServerUrl),
-      tokenFile: join(dir, "token"),
-      caFile: join(dir, "ca.crt"),
-    },
-    { log: () => undefined },
-  );
+  const credentials = await writeAdminCredentialFiles(env, "browser-content-delivery");
+  const source = { kind: "configmap", name: "courses-content", namespace } as const;
+  return startContentDelivery({ source, port: 0, host: "127.0.0.1", apiServer: new URL(env.apiServerUrl), ...credentials }, { log: () => undefined });
 }
 
 function startCoursePageProcess(env: HarnessEnv, e2e: EndToEnd, port: number, contentDeliveryUrl: string): ManagedProcess {
