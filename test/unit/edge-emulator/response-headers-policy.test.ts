@@ -1,9 +1,10 @@
 // The edge emulator's response headers policy: parsed from GetResponseHeadersPolicy's ResponseHeadersPolicy shape
 // and applied to origin responses as the CloudFront developer guide describes (CORS for allowed origins, the
 // security and custom headers, each with its origin-override rule).
+import type { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
 import { EdgeEmulatorError } from "../../edge-emulator/errors.ts";
-import { allowedOriginValue, applyResponseHeadersPlan, responseHeadersPlan, type ViewerRequestFacts } from "../../edge-emulator/response-headers-policy.ts";
+import { allowedOriginValue, applyResponseHeadersPlan, ResponseHeadersPolicies, responseHeadersPlan, type ViewerRequestFacts } from "../../edge-emulator/response-headers-policy.ts";
 
 const app = "https://learn.example.com";
 
@@ -124,5 +125,53 @@ describe("the edge emulator's response headers policy", () => {
     const timing = policy({ config: { ServerTimingHeadersConfig: { Enabled: true, SamplingRate: 100 } } });
     expect(() => responseHeadersPlan(timing)).toThrow(/Server-Timing/);
     expect(() => responseHeadersPlan({ Id: "x" })).toThrow();
+  });
+});
+
+describe("the edge emulator's policy reader", () => {
+  /** A CloudFront client whose GetResponseHeadersPolicy answers come from a list, in order. */
+  function cloudFrontAnswering(answers: (() => unknown)[]): { client: CloudFrontClient; calls: () => number } {
+    let calls = 0;
+    // An async function turns the answer's throw into a rejection, as the SDK's send does.
+    const send = async (): Promise<unknown> => {
+      const answer = answers[Math.min(calls, answers.length - 1)];
+      calls += 1;
+      await Promise.resolve();
+      return answer?.();
+    };
+    return { client: { send } as unknown as CloudFrontClient, calls: () => calls };
+  }
+
+  const named = (name: string, status?: number): Error => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+
+  it("adds nothing for a policy CloudFront cannot return, and says so once per id", async () => {
+    const reported: string[] = [];
+    const { client } = cloudFrontAnswering([() => { throw named("NoSuchResponseHeadersPolicy", 404); }]);
+    const policies = new ResponseHeadersPolicies(client, (error) => reported.push(error.message));
+    expect(await policies.plan("p1")).toBeUndefined();
+    expect(await policies.plan("p1")).toBeUndefined();
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toMatch(/p1.*NoSuchResponseHeadersPolicy/);
+  });
+
+  it("treats an emulator without the API (404 or 501) the same way, and passes any other failure on", async () => {
+    const unimplemented = cloudFrontAnswering([() => { throw named("UnknownError", 501); }]);
+    expect(await new ResponseHeadersPolicies(unimplemented.client, () => undefined).plan("p1")).toBeUndefined();
+    const throttled = cloudFrontAnswering([() => { throw named("Throttling", 400); }]);
+    await expect(new ResponseHeadersPolicies(throttled.client, () => undefined).plan("p1")).rejects.toThrow("Throttling");
+  });
+
+  it("follows the policy's ETag: a new version's headers apply at once", async () => {
+    const version = (etag: string, cacheControl: string) => () => ({
+      ETag: etag,
+      ResponseHeadersPolicy: policy({ config: { CustomHeadersConfig: { Quantity: 1, Items: [{ Header: "Cache-Control", Value: cacheControl, Override: true }] } } }),
+    });
+    const { client, calls } = cloudFrontAnswering([version("E1", "private"), version("E1", "private"), version("E2", "no-store")]);
+    const policies = new ResponseHeadersPolicies(client, () => undefined);
+    const first = await policies.plan("p1");
+    expect(await policies.plan("p1")).toBe(first);
+    const changed = await policies.plan("p1");
+    expect(changed?.headers.find((header) => header.name === "cache-control")?.value).toBe("no-store");
+    expect(calls()).toBe(3);
   });
 });
