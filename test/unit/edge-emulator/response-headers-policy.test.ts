@@ -1,7 +1,8 @@
 // The edge emulator's response headers policy: parsed from GetResponseHeadersPolicy's ResponseHeadersPolicy shape
 // and applied to origin responses as the CloudFront developer guide describes (CORS for allowed origins, the
 // security and custom headers, each with its origin-override rule).
-import type { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { Readable } from "node:stream";
+import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
 import { EdgeEmulatorError } from "../../edge-emulator/errors.ts";
 import { allowedOriginValue, applyResponseHeadersPlan, ResponseHeadersPolicies, responseHeadersPlan, type ViewerRequestFacts } from "../../edge-emulator/response-headers-policy.ts";
@@ -129,24 +130,71 @@ describe("the edge emulator's response headers policy", () => {
 });
 
 describe("the edge emulator's policy reader", () => {
-  /** A CloudFront client whose GetResponseHeadersPolicy answers come from a list, in order. */
-  function cloudFrontAnswering(answers: (() => unknown)[]): { client: CloudFrontClient; calls: () => number } {
-    let calls = 0;
-    // An async function turns the answer's throw into a rejection, as the SDK's send does.
-    const send = async (): Promise<unknown> => {
-      const answer = answers[Math.min(calls, answers.length - 1)];
-      calls += 1;
-      await Promise.resolve();
-      return answer?.();
-    };
-    return { client: { send } as unknown as CloudFrontClient, calls: () => calls };
+  interface HttpAnswer {
+    readonly status: number;
+    readonly etag?: string;
+    readonly xml: string;
   }
 
-  const named = (name: string, status?: number): Error => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+  /** A real CloudFront client whose HTTP answers come from a list, in order: the SDK parses them as from AWS. */
+  function cloudFrontAnswering(answers: readonly HttpAnswer[]): { client: CloudFrontClient; calls: () => number } {
+    let calls = 0;
+    const handle = (): Promise<unknown> => {
+      const answer = answers[Math.min(calls, answers.length - 1)] ?? { status: 500, xml: "" };
+      calls += 1;
+      const headers = { "content-type": "text/xml", "x-amzn-requestid": "req-1", ...(answer.etag === undefined ? {} : { etag: answer.etag }) };
+      return Promise.resolve({ response: { statusCode: answer.status, headers, body: Readable.from([Buffer.from(answer.xml)]) } });
+    };
+    const client = new CloudFrontClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1, requestHandler: { handle } as never });
+    return { client, calls: () => calls };
+  }
+
+  // GetResponseHeadersPolicy's response as the API reference spells it: list members named Origin, Method,
+  // Header and ResponseHeadersPolicyCustomHeader.
+  const policyXml = (cacheControl: string): string => `<?xml version="1.0" encoding="UTF-8"?>
+<ResponseHeadersPolicy xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">
+  <Id>57f99797-3b20-4e1b-a728-27972a74082a</Id>
+  <LastModifiedTime>2026-12-01T00:00:00Z</LastModifiedTime>
+  <ResponseHeadersPolicyConfig>
+    <Comment>courses</Comment>
+    <Name>securedcontent-learning-courses</Name>
+    <CorsConfig>
+      <AccessControlAllowOrigins><Quantity>1</Quantity><Items><Origin>${app}</Origin></Items></AccessControlAllowOrigins>
+      <AccessControlAllowHeaders><Quantity>2</Quantity><Items><Header>authorization</Header><Header>range</Header></Items></AccessControlAllowHeaders>
+      <AccessControlAllowMethods><Quantity>2</Quantity><Items><Method>GET</Method><Method>HEAD</Method></Items></AccessControlAllowMethods>
+      <AccessControlAllowCredentials>true</AccessControlAllowCredentials>
+      <AccessControlExposeHeaders><Quantity>2</Quantity><Items><Header>Content-Range</Header><Header>Accept-Ranges</Header></Items></AccessControlExposeHeaders>
+      <AccessControlMaxAgeSec>600</AccessControlMaxAgeSec>
+      <OriginOverride>true</OriginOverride>
+    </CorsConfig>
+    <SecurityHeadersConfig>
+      <StrictTransportSecurity><Override>true</Override><IncludeSubdomains>true</IncludeSubdomains><Preload>false</Preload><AccessControlMaxAgeSec>31536000</AccessControlMaxAgeSec></StrictTransportSecurity>
+    </SecurityHeadersConfig>
+    <CustomHeadersConfig>
+      <Quantity>1</Quantity>
+      <Items><ResponseHeadersPolicyCustomHeader><Header>Cache-Control</Header><Value>${cacheControl}</Value><Override>true</Override></ResponseHeadersPolicyCustomHeader></Items>
+    </CustomHeadersConfig>
+  </ResponseHeadersPolicyConfig>
+</ResponseHeadersPolicy>`;
+
+  const errorXml = (code: string): string =>
+    `<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`;
+
+  it("reads a policy from GetResponseHeadersPolicy's XML into the headers it adds", async () => {
+    const { client } = cloudFrontAnswering([{ status: 200, etag: "E1", xml: policyXml("private") }]);
+    const plan = await new ResponseHeadersPolicies(client, () => undefined).plan("p1");
+    expect(plan === undefined ? undefined : applyResponseHeadersPlan(plan, get(app), {})).toEqual({
+      "access-control-allow-origin": app,
+      "access-control-allow-credentials": "true",
+      "access-control-expose-headers": "Content-Range, Accept-Ranges",
+      "strict-transport-security": "max-age=31536000; includeSubDomains",
+      "cache-control": "private",
+    });
+  });
 
   it("adds nothing for a policy CloudFront cannot return, and says so once per id", async () => {
     const reported: string[] = [];
-    const { client } = cloudFrontAnswering([() => { throw named("NoSuchResponseHeadersPolicy", 404); }]);
+    const { client } = cloudFrontAnswering([{ status: 404, xml: errorXml("NoSuchResponseHeadersPolicy") }]);
     const policies = new ResponseHeadersPolicies(client, (error) => reported.push(error.message));
     expect(await policies.plan("p1")).toBeUndefined();
     expect(await policies.plan("p1")).toBeUndefined();
@@ -154,19 +202,21 @@ describe("the edge emulator's policy reader", () => {
     expect(reported[0]).toMatch(/p1.*NoSuchResponseHeadersPolicy/);
   });
 
-  it("treats an emulator without the API (404 or 501) the same way, and passes any other failure on", async () => {
-    const unimplemented = cloudFrontAnswering([() => { throw named("UnknownError", 501); }]);
+  it("treats an emulator without the API (404, 501) the same way, and passes any other failure on", async () => {
+    const notFound = cloudFrontAnswering([{ status: 404, xml: "<html>Not Found</html>" }]);
+    expect(await new ResponseHeadersPolicies(notFound.client, () => undefined).plan("p1")).toBeUndefined();
+    const unimplemented = cloudFrontAnswering([{ status: 501, xml: errorXml("NotImplemented") }]);
     expect(await new ResponseHeadersPolicies(unimplemented.client, () => undefined).plan("p1")).toBeUndefined();
-    const throttled = cloudFrontAnswering([() => { throw named("Throttling", 400); }]);
-    await expect(new ResponseHeadersPolicies(throttled.client, () => undefined).plan("p1")).rejects.toThrow("Throttling");
+    const denied = cloudFrontAnswering([{ status: 403, xml: errorXml("AccessDenied") }]);
+    await expect(new ResponseHeadersPolicies(denied.client, () => undefined).plan("p1")).rejects.toThrow("AccessDenied");
   });
 
   it("follows the policy's ETag: a new version's headers apply at once", async () => {
-    const version = (etag: string, cacheControl: string) => () => ({
-      ETag: etag,
-      ResponseHeadersPolicy: policy({ config: { CustomHeadersConfig: { Quantity: 1, Items: [{ Header: "Cache-Control", Value: cacheControl, Override: true }] } } }),
-    });
-    const { client, calls } = cloudFrontAnswering([version("E1", "private"), version("E1", "private"), version("E2", "no-store")]);
+    const { client, calls } = cloudFrontAnswering([
+      { status: 200, etag: "E1", xml: policyXml("private") },
+      { status: 200, etag: "E1", xml: policyXml("private") },
+      { status: 200, etag: "E2", xml: policyXml("no-store") },
+    ]);
     const policies = new ResponseHeadersPolicies(client, () => undefined);
     const first = await policies.plan("p1");
     expect(await policies.plan("p1")).toBe(first);
