@@ -62,6 +62,9 @@ describe("the course page in Chromium", { concurrent: false }, () => {
     await page.waitForFunction("document.getElementById('lesson').currentTime > 1", undefined, { timeout: 20_000 });
     await page.evaluate("document.getElementById('lesson').pause()");
     await page.screenshot({ path: join(artifactsDir, "member.png"), fullPage: true });
+    // The page down to the video, as README shows it.
+    const video = await page.locator("#video").boundingBox();
+    if (video !== null) await page.screenshot({ path: join(artifactsDir, "member-video.png"), clip: { x: 0, y: 0, width: 900, height: video.y + video.height + 16 } });
   });
 
   it("shows a paid student the quiz, read cross-origin with the Bearer token after a preflight", async (context) => {
