@@ -16,7 +16,7 @@ export const demo = {
   bucket: "simple-aws-courses-content",
   namespace: "learning",
   name: "courses",
-  objectPath: "/videos/lesson-1.mp4",
+  objectPath: "/videos/lesson-1.webm",
   group: "paid-students",
   member: "member",
   visitor: "visitor",

@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { crdFilePath } from "../tools/crd/render.ts";
 import { startEdgeEmulator } from "../test/edge-emulator/server.ts";
 import { emulatorOperatorEnv, freePort, kubectl, startProcess } from "../test/harness/api.ts";
+import { startDemoCoursePage, withCoursePageCors } from "./course-page/in-dev.ts";
 import { demo, seedDemo } from "./demo.ts";
 import { devDir, repoRoot, runUntilInterrupted, shellExports, startDevEnvironment } from "./local-environment.ts";
-import { walkthrough } from "./walkthrough.ts";
+import { coursePageIntro, walkthrough } from "./walkthrough.ts";
 
 const progress = (line: string): void => { console.log(`[dev] ${line}`); };
 const { bucket, namespace, name, objectPath } = demo;
@@ -47,7 +48,8 @@ startProcess({
 });
 progress(`operator started; its logs: tail -f ${operatorLog}`);
 
-const example = readFileSync(join(repoRoot, "examples", "secured-content-bucket.yaml"), "utf8")
+const pagePort = await freePort();
+const example = withCoursePageCors(readFileSync(join(repoRoot, "examples", "secured-content-bucket.yaml"), "utf8"), pagePort)
   .replace(/userPoolId: \S+/, `userPoolId: ${pool.userPoolId}`)
   .replace(/- \S+(\s+# the web app's Cognito app client)/, `- ${pool.clientId}$1`);
 const applied = join(devDir, "secured-content-bucket.yaml");
@@ -67,6 +69,8 @@ const emulator = await startEdgeEmulator({
   onError: (error) => { progress(`edge emulator: ${error.message}`); },
 });
 progress(`edge emulator serving distribution ${distributionId} (${emulator.domainName}) at ${emulator.url}`);
+const { page: coursePage } = await startDemoCoursePage(env, pool, { pagePort, edge: emulator });
+progress(`course page at ${coursePage.url}, with the Content Delivery example behind it`);
 
 const memberToken = (await pool.signIn(demo.member)).idToken;
 const nonMemberToken = (await pool.signIn(demo.visitor)).idToken;
@@ -75,6 +79,7 @@ writeFileSync(
   join(devDir, "endpoints.json"),
   `${JSON.stringify(
     {
+      appUrl: coursePage.url,
       edgeUrl: emulator.url,
       objectPath,
       memberToken,
@@ -109,6 +114,8 @@ const checked = await walkthrough({
 });
 
 console.log(`
+${coursePageIntro(coursePage.url)}
+
 ${table}
 The bucket is private now. Its content is served only through distribution ${distributionId}, which the edge
 emulator answers for at ${emulator.url}, running the edge function exactly as the operator deployed it.

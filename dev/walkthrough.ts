@@ -84,3 +84,12 @@ export async function walkthrough(input: WalkthroughInput): Promise<{ text: stri
   }
   return { text: lines.join("\n"), allAsExpected };
 }
+
+/** The first lines `make dev` prints: the course page, where a person sees it all in a browser. */
+export function coursePageIntro(appUrl: string): string {
+  return [
+    `The course page: ${appUrl}`,
+    "  Sign in as the paid student (the video plays, the quiz shows) or as the visitor (403); signed out: 401.",
+    "  It stores the ID token in Amplify's cookies, which reach the edge emulator on the same host name.",
+  ].join("\n");
+}

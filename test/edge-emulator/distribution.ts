@@ -12,6 +12,8 @@ const distributionConfigSchema = z.object({
   Origins: quantityList(z.object({ Id: z.string(), DomainName: z.string(), OriginPath: z.string().optional() })),
   DefaultCacheBehavior: z.object({
     TargetOriginId: z.string(),
+    ViewerProtocolPolicy: z.enum(["allow-all", "https-only", "redirect-to-https"]),
+    ResponseHeadersPolicyId: z.string().optional(),
     AllowedMethods: z.object({ Items: z.array(z.string()).optional() }).optional(),
     LambdaFunctionAssociations: quantityList(z.object({ EventType: z.string(), LambdaFunctionARN: z.string() })).optional(),
   }),
@@ -30,6 +32,9 @@ export interface ServingPlan {
   readonly enabled: boolean;
   readonly aliases: readonly string[];
   readonly allowedMethods: readonly string[];
+  readonly viewerProtocolPolicy: "allow-all" | "https-only" | "redirect-to-https";
+  /** The response headers policy of the default cache behaviour, if any. */
+  readonly responseHeadersPolicyId: string | undefined;
   readonly origin: { readonly bucket: string; readonly originPath: string };
   /** The numbered function version associated with viewer-request, if any. */
   readonly viewerRequestFunctionArn: string | undefined;
@@ -41,6 +46,11 @@ const s3OriginDomain = /^(?<bucket>[a-z0-9][a-z0-9.-]*[a-z0-9])\.s3(?:[.-][a-z0-
 /** The bucket an S3 origin domain names, or undefined for any other origin. */
 export function bucketOfS3Origin(domainName: string): string | undefined {
   return s3OriginDomain.exec(domainName)?.groups?.["bucket"];
+}
+
+/** An unset id may come back as an empty string. */
+function nonEmpty(id: string | undefined): string | undefined {
+  return id === "" ? undefined : id;
 }
 
 /** The serving plan of a distribution config; refuses what the emulator does not model instead of guessing. */
@@ -59,6 +69,8 @@ export function servingPlan(config: unknown): ServingPlan {
     enabled: parsed.Enabled,
     aliases: parsed.Aliases?.Items ?? [],
     allowedMethods: behaviour.AllowedMethods?.Items ?? ["GET", "HEAD"],
+    viewerProtocolPolicy: behaviour.ViewerProtocolPolicy,
+    responseHeadersPolicyId: nonEmpty(behaviour.ResponseHeadersPolicyId),
     origin: { bucket, originPath: origin.OriginPath ?? "" },
     viewerRequestFunctionArn: associations.find((a) => a.EventType === "viewer-request")?.LambdaFunctionARN,
   };

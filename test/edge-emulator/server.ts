@@ -15,6 +15,8 @@ import { EdgeEmulatorError, statusForError } from "./errors.ts";
 import { generatedBody, parseFunctionResult, splitTarget, eventHeaders, viewerRequestEvent, type GeneratedResponse } from "./event.ts";
 import { FunctionRuntimes } from "./function-runtimes.ts";
 import { fetchFromOrigin, viewerHeaders, type OriginRequest } from "./origin.ts";
+import { applyResponseHeadersPlan, ResponseHeadersPolicies, type ViewerRequestFacts } from "./response-headers-policy.ts";
+import { viewerProtocolDecision, viewerProtocolHeader, withoutProtocolMarker } from "./viewer-protocol.ts";
 
 export interface EdgeEmulatorOptions {
   readonly env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion">;
@@ -80,6 +82,7 @@ interface Served {
   readonly identity: DistributionIdentity;
   readonly cloudFront: CloudFrontClient;
   readonly runtimes: FunctionRuntimes;
+  readonly policies: ResponseHeadersPolicies;
   readonly endpoint: string;
 }
 
@@ -88,16 +91,43 @@ async function runViewerRequest(served: Served, plan: ServingPlan, request: Inco
   const method = request.method ?? "GET";
   const target = splitTarget(request.url ?? "");
   if (target === undefined) throw new EdgeEmulatorError("NotModelled", "the request target is not a path");
-  const viewer: OriginRequest = { method, uri: target.uri, headers: eventHeaders(request.rawHeaders) };
+  const rawHeaders = withoutProtocolMarker(request.rawHeaders);
+  const viewer: OriginRequest = { method, uri: target.uri, headers: eventHeaders(rawHeaders) };
   if (plan.viewerRequestFunctionArn === undefined) return viewer;
   const event = viewerRequestEvent(
-    { method, target: request.url ?? "", rawHeaders: request.rawHeaders, clientIp: clientIp(request) },
+    { method, target: request.url ?? "", rawHeaders, clientIp: clientIp(request) },
     { distributionId: served.distributionId, distributionDomainName: served.identity.domainName, requestId: randomBytes(24).toString("base64url") },
   );
   const result = parseFunctionResult(await served.runtimes.invoke(plan.viewerRequestFunctionArn, event));
   if (result.kind === "forward") return result.request;
   sendGenerated(response, result.response, method);
   return undefined;
+}
+
+/** What the response headers policy needs to know of the request: its method, and its Origin when sent once. */
+function requestFacts(request: IncomingMessage): ViewerRequestFacts {
+  const origins = eventHeaders(request.rawHeaders)["origin"] ?? [];
+  return {
+    method: request.method ?? "GET",
+    origin: origins.length === 1 ? origins[0]?.value : undefined,
+    requestsMethod: request.headers["access-control-request-method"] !== undefined,
+  };
+}
+
+/**
+ * CloudFront's answer to a request over plain HTTP (marked by the tests; see viewer-protocol.ts), or false when
+ * the request goes on.
+ */
+function answeredForProtocol(plan: ServingPlan, request: IncomingMessage, response: ServerResponse): boolean {
+  const marker = request.headers[viewerProtocolHeader];
+  const decision = viewerProtocolDecision(plan.viewerProtocolPolicy, typeof marker === "string" ? marker : undefined, request.headers.host ?? "", request.url ?? "/");
+  if (decision.kind === "serve") return false;
+  if (decision.kind === "refuse") sendText(response, 403, "The request could not be satisfied: this distribution accepts only HTTPS (ViewerProtocolPolicy https-only).");
+  else {
+    response.writeHead(301, { location: decision.location, "content-length": 0 });
+    response.end();
+  }
+  return true;
 }
 
 async function serve(served: Served, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -111,14 +141,20 @@ async function serve(served: Served, request: IncomingMessage, response: ServerR
     sendText(response, 403, `The request could not be satisfied: distribution ${distributionId} is disabled.`);
     return;
   }
+  if (answeredForProtocol(plan, request, response)) return;
   if (!plan.allowedMethods.includes(request.method ?? "")) {
     sendText(response, 403, "The request could not be satisfied: this distribution is not configured to allow the HTTP request method.");
     return;
   }
   const forward = await runViewerRequest(served, plan, request, response);
   if (forward === undefined) return;
+  // Read before the origin fetch, so that a policy the emulator cannot model fails the request cleanly (501).
+  const policy = plan.responseHeadersPolicyId === undefined ? undefined : await served.policies.plan(plan.responseHeadersPolicyId);
   const origin = await fetchFromOrigin({ endpoint: served.endpoint, ...plan.origin, distributionArn: served.identity.arn }, forward);
-  response.writeHead(origin.statusCode ?? 502, viewerHeaders(origin.headers));
+  const headers = viewerHeaders(origin.headers);
+  // The guide names the responses a policy modifies: those served from the cache and those forwarded from the
+  // origin. Responses the viewer-request function generated, and CloudFront's own refusals above, keep theirs.
+  response.writeHead(origin.statusCode ?? 502, policy === undefined ? headers : applyResponseHeadersPlan(policy, requestFacts(request), headers));
   // A viewer that goes away (a seeking video player does, often) ends the origin read too, and vice versa.
   response.once("close", () => { origin.destroy(); });
   origin.once("error", () => { response.destroy(); });
@@ -136,7 +172,8 @@ export async function startEdgeEmulator(options: EdgeEmulatorOptions): Promise<E
   const identity = await readDistributionIdentity(cloudFront, options.distributionId);
   const ownWorkDir = options.workDir === undefined ? await mkdtemp(join(tmpdir(), "edge-emulator-")) : undefined;
   const runtimes = new FunctionRuntimes(lambda, ownWorkDir ?? options.workDir ?? tmpdir(), options.functionLog ?? (() => undefined));
-  const served: Served = { distributionId: options.distributionId, identity, cloudFront, runtimes, endpoint: options.env.awsEndpoint };
+  const policies = new ResponseHeadersPolicies(cloudFront, (error) => { options.onError?.(error); });
+  const served: Served = { distributionId: options.distributionId, identity, cloudFront, runtimes, policies, endpoint: options.env.awsEndpoint };
 
   const server = createServer((request, response) => {
     serve(served, request, response).catch((error: unknown) => {

@@ -8,8 +8,9 @@ export { startProcess } from "./process.ts";
 export { kubectl } from "./kubectl.ts";
 export { freePort } from "./ports.ts";
 export { emulatorCredentials, emulatorOperatorEnv, type HarnessEnv } from "./env.ts";
+export { writeAdminCredentialFiles } from "./credentials.ts";
 
 // Seeding the emulator. The tests seed the same kinds of resources (and the end-to-end tests the same course
 // content), so these helpers live with them rather than in dev/.
 export { courseContent, createEdgeRole, createPublicContentBucket, type ContentObject } from "./aws-seed.ts";
-export { seedUserPool, type SeededPool } from "./cognito.ts";
+export { seedUserPool, signInSeededUser, type SeededPool } from "./cognito.ts";

@@ -2,10 +2,13 @@
 // that is public today (where "Authenticated Access to S3 with Amazon Cognito", the article whose setup the
 // operator automates, starts), and the edge function's execution role.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { awsClientConfig, emulatorCredentials, type HarnessEnv } from "./env.ts";
 import { ensureMotoVenv } from "./moto.ts";
+import { repoRoot } from "./paths.ts";
 
 type AwsEnv = Pick<HarnessEnv, "awsEndpoint" | "awsRegion">;
 
@@ -49,26 +52,8 @@ export async function createPublicContentBucket(env: AwsEnv, bucket: string, obj
   await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(publicRead) }));
 }
 
-/** A stand-in lesson video: an MP4 box layout (ftyp, then mdat) around deterministic noise, of a short clip's size. */
-export function sampleVideo(bytes = 1024 * 1024): Uint8Array {
-  const video = new Uint8Array(bytes);
-  const view = new DataView(video.buffer);
-  const ascii = (offset: number, text: string): void => { video.set(new TextEncoder().encode(text), offset); };
-  view.setUint32(0, 24);
-  ascii(4, "ftypisom");
-  view.setUint32(12, 0x200);
-  ascii(16, "isommp41");
-  view.setUint32(24, bytes - 24);
-  ascii(28, "mdat");
-  let state = 0x2545f491; // xorshift32: the same bytes on every run, so ETags and sizes are stable
-  for (let i = 32; i < bytes; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    video[i] = state & 0xff;
-  }
-  return video;
-}
+/** The demo's lesson video: a real 4-second VP8 WebM (~100 KB) that browsers play; see test/fixtures/README.md. */
+export const lessonVideoPath = join(repoRoot, "test", "fixtures", "lesson-1.webm");
 
 /** Course content (a lesson video, a quiz and an assignment): `make dev` serves it, and so do the end-to-end tests. */
 export function courseContent(): ContentObject[] {
@@ -77,7 +62,7 @@ export function courseContent(): ContentObject[] {
     questions: [{ question: "What does OAC stand for?", options: ["Origin Access Control", "Object Access Control"], answer: 0 }],
   };
   return [
-    { key: "videos/lesson-1.mp4", body: sampleVideo(), contentType: "video/mp4" },
+    { key: "videos/lesson-1.webm", body: new Uint8Array(readFileSync(lessonVideoPath)), contentType: "video/webm" },
     { key: "quizzes/quiz-1.json", body: `${JSON.stringify(quiz, null, 2)}\n`, contentType: "application/json" },
     { key: "assignments/assignment-1.md", body: "# Assignment 1\n\nMake a public bucket private, and serve it only to paid students.\n", contentType: "text/markdown" },
   ];

@@ -68,21 +68,41 @@ export async function seedUserPool(
     userPoolId,
     clientId,
     addClient,
-    signIn: async (username, viaClient = clientId) => {
-      const auth = await cognito.send(
-        new AdminInitiateAuthCommand({
-          UserPoolId: userPoolId,
-          ClientId: viaClient,
-          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: username, PASSWORD: password },
-        }),
-      );
-      const idToken = auth.AuthenticationResult?.IdToken;
-      const accessToken = auth.AuthenticationResult?.AccessToken;
-      if (idToken === undefined || accessToken === undefined) throw new Error(`no tokens for ${username}`);
-      return { idToken, accessToken };
-    },
+    signIn: (username, viaClient = clientId) => signInWith(cognito, { userPoolId, clientId: viaClient }, username),
   };
+}
+
+async function signInWith(
+  cognito: CognitoIdentityProviderClient,
+  pool: { readonly userPoolId: string; readonly clientId: string },
+  username: string,
+): Promise<{ idToken: string; accessToken: string }> {
+  const auth = await cognito.send(
+    new AdminInitiateAuthCommand({
+      UserPoolId: pool.userPoolId,
+      ClientId: pool.clientId,
+      AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+  const idToken = auth.AuthenticationResult?.IdToken;
+  const accessToken = auth.AuthenticationResult?.AccessToken;
+  if (idToken === undefined || accessToken === undefined) throw new Error(`no tokens for ${username}`);
+  return { idToken, accessToken };
+}
+
+/** Signs a user that seedUserPool created in: for a process that knows the pool but not the SeededPool object. */
+export async function signInSeededUser(
+  env: Pick<HarnessEnv, "awsEndpoint" | "awsRegion">,
+  pool: { readonly userPoolId: string; readonly clientId: string },
+  username: string,
+): Promise<{ idToken: string; accessToken: string }> {
+  const cognito = new CognitoIdentityProviderClient(awsClientConfig(env));
+  try {
+    return await signInWith(cognito, pool, username);
+  } finally {
+    cognito.destroy();
+  }
 }
 
 /** The emulator serves each pool's JWKS under the pool id, like Cognito's well-known URL. */

@@ -58,7 +58,8 @@ export function waitForCurrentReady(env: HarnessEnv): Promise<ResourceState> {
   );
 }
 
-export async function applyResource(env: HarnessEnv, pool: SeededPool, requiredGroups: readonly string[]): Promise<void> {
+/** `extraSpec` adds spec fields (cors, export) for suites that need them; the end-to-end suite itself adds none. */
+export async function applyResource(env: HarnessEnv, pool: SeededPool, requiredGroups: readonly string[], extraSpec: Readonly<Record<string, unknown>> = {}): Promise<void> {
   await kubectl(env, ["apply", "-f", "-"], {
     input: JSON.stringify({
       apiVersion: "securedcontent.io/v1alpha1",
@@ -69,12 +70,13 @@ export async function applyResource(env: HarnessEnv, pool: SeededPool, requiredG
         auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups, tokenUse: "id", tokenSources: ["authorizationHeader", "cookie"] },
         distribution: { cachePolicy: "CachingOptimized", comment: "end-to-end" },
         deletionPolicy: "Delete",
+        ...extraSpec,
       },
     }),
   });
 }
 
-export async function startEndToEnd(env: HarnessEnv): Promise<EndToEnd> {
+export async function startEndToEnd(env: HarnessEnv, extraSpec: Readonly<Record<string, unknown>> = {}): Promise<EndToEnd> {
   const restore = useEmulator(env);
   await installCrd(env);
   await kubectl(env, ["create", "namespace", namespace]);
@@ -93,7 +95,7 @@ export async function startEndToEnd(env: HarnessEnv): Promise<EndToEnd> {
   const functionLog: string[] = [];
   let started: { distributionId: string; emulator: EdgeEmulator };
   try {
-    await applyResource(env, pool, ["paid-students"]);
+    await applyResource(env, pool, ["paid-students"], extraSpec);
     const { distributionId } = await waitForCurrentReady(env);
     if (distributionId === undefined) throw new Error("a Ready resource without a distribution id");
     started = { distributionId, emulator: await startEdgeEmulator({ env, distributionId, functionLog: (line) => functionLog.push(line) }) };
