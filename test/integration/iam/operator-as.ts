@@ -96,8 +96,8 @@ export function scopedPolicyForEmulator(values: { bucketPrefix: string; clusterN
       .filter(([, keys]) => Object.keys(keys).length > 0);
     if (JSON.stringify(Object.fromEntries(kept)) === JSON.stringify(statement.Condition)) return statement;
     untested.push(statement.Sid);
-    const { Condition: _dropped, ...rest } = statement;
-    return kept.length === 0 ? rest : { ...rest, Condition: Object.fromEntries(kept) };
+    const { Sid, Effect, Action, Resource } = statement;
+    return kept.length === 0 ? { Sid, Effect, Action, Resource } : { Sid, Effect, Action, Resource, Condition: Object.fromEntries(kept) };
   });
   return { policy: { Version: "2012-10-17", Statement: statements }, untested };
 }
