@@ -443,9 +443,11 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
         const { distributionId, fn } = recorded(await get("outside"));
         expect([distributionId, fn.name]).toEqual(["", ""]);
       } finally {
-        // Its deletion is refused too (releasing a claim reads the bucket's tags): let it go without the operator.
+        // Its deletion is refused too (releasing a claim reads the bucket's tags): once it is being deleted, so
+        // that the operator adds no finalizer again, let it go without the operator.
+        await kubectl(env, ["delete", "-n", namespace, "scb/outside", "--wait=false"]);
         await kubectl(env, ["patch", "-n", namespace, "scb/outside", "--type=merge", "-p", JSON.stringify({ metadata: { finalizers: null } })]);
-        await deleteAndWait("outside");
+        await kubectl(env, ["wait", "-n", namespace, "--for=delete", "scb/outside", "--timeout=30s"]);
       }
     });
   });
