@@ -24,6 +24,7 @@ describe("deploy/base", () => {
     expect(await allowed({ verb: "watch", group: "securedcontent.io", resource: "securedcontentclasses" })).toBe(true);
     expect(await allowed({ verb: "patch", group: "securedcontent.io", resource: "securedcontentclasses", subresource: "status" })).toBe(true);
     expect(await allowed({ verb: "patch", group: "securedcontent.io", resource: "securedcontentclasses" })).toBe(false);
+    expect(await allowed({ verb: "update", group: "securedcontent.io", resource: "securedcontentclasses", subresource: "status" })).toBe(false);
     expect(await can("watch", "namespaces")).toBe(true);
     expect(await can("get", "namespaces/kube-system")).toBe(true);
     expect(await can("create", "events", "-n", "learning")).toBe(true);

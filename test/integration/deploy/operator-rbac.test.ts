@@ -27,6 +27,37 @@ type ClusterRole = z.infer<typeof clusterRoleSchema>;
 const mergePatch = "application/merge-patch+json";
 const policies = { status: "securedcontent-status-writer", configMaps: "securedcontent-managed-configmaps" } as const;
 
+/** A SecuredContentClass that any schema of the class CRD accepts: every namespace, one bucket pattern, one pool. */
+function probeClass(name: string): unknown {
+  return {
+    apiVersion: "securedcontent.io/v1alpha1",
+    kind: "SecuredContentClass",
+    metadata: { name },
+    spec: { namespaces: { from: "All" }, buckets: { namePatterns: ["deploy-rbac-probe-*"] }, userPools: ["us-east-1_AbCdEf123"] },
+  };
+}
+
+/** The class CRD's names, scope and status subresource, for a cluster whose crds/ does not have it yet. */
+const classCrdStandIn = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "securedcontentclasses.securedcontent.io" },
+  spec: {
+    group: "securedcontent.io",
+    scope: "Cluster",
+    names: { kind: "SecuredContentClass", listKind: "SecuredContentClassList", plural: "securedcontentclasses", singular: "securedcontentclass" },
+    versions: [
+      {
+        name: "v1alpha1",
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+      },
+    ],
+  },
+};
+
 const conditionSchema = z.looseObject({ type: z.string(), status: z.string(), reason: z.string(), message: z.string(), observedGeneration: z.number().optional() });
 const bucketResourceSchema = z.looseObject({
   metadata: z.looseObject({ generation: z.number() }),
@@ -284,5 +315,47 @@ describe("the operator with deploy/'s ServiceAccount and RBAC only", { concurren
       // An empty patch still passes admission as an update, so it shows the refusal without forging anything.
       await goesThroughWithoutBinding(policies.status, () => apiRequest(env, intruderToken, { method: "PATCH", path: statusPath("granted"), contentType: mergePatch, body: {} }));
     }, 90_000);
+
+    it("covers a SecuredContentClass's status the same way, cluster-scoped", async () => {
+      const crd = "securedcontentclasses.securedcontent.io";
+      // deploy/base carries the class CRD once crds/ has it; until then a stand-in with the same names serves.
+      const installed = await kubectl(env, ["get", "crd", crd, "-o", "name"]).then(() => true, () => false);
+      if (!installed) {
+        await kubectl(env, ["apply", "-f", "-"], { input: JSON.stringify(classCrdStandIn) });
+        await kubectl(env, ["wait", "--for=condition=Established", `crd/${crd}`, "--timeout=60s"]);
+      }
+      const name = "deploy-rbac-status-probe";
+      const intruder = { namespace, name: "intruder" };
+      const grant = [
+        { apiVersion: "v1", kind: "ServiceAccount", metadata: intruder },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRole",
+          metadata: { name: "deploy-rbac-class-status-writer" },
+          rules: [{ apiGroups: ["securedcontent.io"], resources: ["securedcontentclasses/status"], verbs: ["patch"] }],
+        },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRoleBinding",
+          metadata: { name: "deploy-rbac-class-status-writer" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "deploy-rbac-class-status-writer" },
+          subjects: [{ kind: "ServiceAccount", ...intruder }],
+        },
+      ];
+      try {
+        await waitFor(() => kubectl(env, ["get", "securedcontentclasses"]), { what: "classes to be served", timeoutMs: 30_000, intervalMs: 250 });
+        await kubectl(env, ["apply", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: [...grant, probeClass(name)] }) });
+        const path = `/apis/securedcontent.io/v1alpha1/securedcontentclasses/${name}/status`;
+        const patch = async (bearer: string) => apiRequest(env, bearer, { method: "PATCH", path, contentType: mergePatch, body: {} });
+        const intruderToken = await requestServiceAccountToken(env, intruder);
+        await waitFor(async () => (await userCan(env, `system:serviceaccount:${namespace}:intruder`, ["patch", "securedcontentclasses.securedcontent.io", "--subresource=status"]) ? true : undefined), { what: "RBAC to grant the intruder", timeoutMs: 10_000 });
+        refusedBy(await patch(intruderToken), policies.status);
+        expect((await patch(token)).status).toBe(200);
+      } finally {
+        await kubectl(env, ["delete", "securedcontentclass", name, "--ignore-not-found"]).catch(() => undefined);
+        await kubectl(env, ["delete", "clusterrolebinding,clusterrole", "deploy-rbac-class-status-writer", "--ignore-not-found"]);
+        if (!installed) await kubectl(env, ["delete", "crd", crd, "--ignore-not-found", "--timeout=60s"]);
+      }
+    });
   });
 });
