@@ -26,12 +26,31 @@ export const impliedActions: readonly string[] = [
   "s3:PutBucketAcl",
 ];
 
+/**
+ * Actions both policies grant ahead of the code that sends them, which other branches add: the alias-conflict
+ * check (cloudfront:ListConflictingAliases), the response headers policy (cloudfront:*ResponseHeadersPolic*) and
+ * a class's role (sts:AssumeRole). Once that code is in src/, each is needed like any other and this list can go.
+ */
+export const grantedAheadOfCode: readonly string[] = [
+  "cloudfront:ListConflictingAliases",
+  "cloudfront:CreateResponseHeadersPolicy",
+  "cloudfront:GetResponseHeadersPolicy",
+  "cloudfront:UpdateResponseHeadersPolicy",
+  "cloudfront:DeleteResponseHeadersPolicy",
+  "cloudfront:ListResponseHeadersPolicies",
+  "sts:AssumeRole",
+];
+
+/** The operator's two policies: the broad one, and the one scoped by bucket prefix, tags and names. */
+export const operatorPolicyFiles = ["operator-policy.json", "operator-policy-scoped.json"] as const;
+export type OperatorPolicyFile = (typeof operatorPolicyFiles)[number];
+
 interface PolicyDocument {
   readonly Statement: readonly { readonly Effect: string; readonly Action: string | readonly string[] }[];
 }
 
-export function operatorPolicyActions(): Set<string> {
-  const document = JSON.parse(readFileSync(join(repoRoot, "deploy", "iam", "operator-policy.json"), "utf8")) as PolicyDocument;
+export function operatorPolicyActions(file: OperatorPolicyFile = "operator-policy.json"): Set<string> {
+  const document = JSON.parse(readFileSync(join(repoRoot, "deploy", "iam", file), "utf8")) as PolicyDocument;
   return new Set(
     document.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => (typeof s.Action === "string" ? [s.Action] : [...s.Action])),
   );

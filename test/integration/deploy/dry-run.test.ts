@@ -5,7 +5,8 @@
 // server then checks the ServiceMonitor's fields too, and the base is shown to apply without any such CRD.
 // The example overlay's cases run in order: the first needs the ServiceMonitor CRD to be absent, the second
 // installs it, and the third relies on it.
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import { loadConfig } from "../../../src/config.ts";
@@ -13,7 +14,7 @@ import { kubectl } from "../../harness/kubectl.ts";
 import { repoRoot } from "../../harness/paths.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { rejection } from "../api/kube.ts";
-import { containerPort, findObject, operatorPod, resolvedEnvironment, selects, serverDryRun, type Manifest } from "./manifest-objects.ts";
+import { containerPort, findObject, manifestSchema, operatorPod, resolvedEnvironment, selects, serverDryRun, type Manifest } from "./manifest-objects.ts";
 
 const base = join(repoRoot, "deploy", "base");
 const overlay = join(repoRoot, "deploy", "overlays", "example");
@@ -79,6 +80,8 @@ const networkPolicySpecSchema = z.looseObject({
   egress: z.array(z.object({ ports: z.array(z.object({ port: z.union([z.string(), z.number()]), protocol: z.string() })) }).loose()),
 });
 const subjectsSchema = z.array(z.object({ kind: z.string(), name: z.string(), namespace: z.string().optional() }));
+const operatorLabel = "securedcontent.io/operator-service-account";
+const bindingSpecSchema = z.looseObject({ paramRef: z.unknown().optional() });
 const serviceMonitorSpecSchema = z.object({
   selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
   endpoints: z.array(z.object({ port: z.string(), path: z.string() }).loose()),
@@ -131,7 +134,19 @@ describe("deploy/ on the API server", () => {
         "RoleBinding",
         "Service",
         "ServiceAccount",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "ValidatingAdmissionPolicyBinding",
       ]);
+    });
+
+    it("names the operator to the status policy through exactly one Namespace, the operator's, labelled with its ServiceAccount", () => {
+      const { namespace, spec } = operatorPod(objects);
+      const labelled = objects.filter((o) => o.kind === "Namespace" && o.metadata.labels?.[operatorLabel] !== undefined);
+      expect(labelled.map((o) => [o.metadata.name, o.metadata.labels?.[operatorLabel]])).toEqual([[namespace, spec.serviceAccountName]]);
+      const binding = bindingSpecSchema.parse(findObject(objects, "ValidatingAdmissionPolicyBinding", "securedcontent-status-writer").spec);
+      expect(binding.paramRef).toEqual({ selector: { matchExpressions: [{ key: operatorLabel, operator: "Exists" }] }, parameterNotFoundAction: "Deny" });
     });
 
     it("selects the operator's pods from the PodDisruptionBudget, the metrics Service and the NetworkPolicy", () => {
@@ -227,5 +242,33 @@ describe("deploy/ on the API server", () => {
       expect(config.LEADER_ELECTION).toEqual({ namespace, name: "securedcontent" });
       expect(config.CLUSTER_NAME).not.toBe("default");
     });
+  });
+
+  it("keeps identifying the operator when an overlay moves it to another namespace, as README.md shows", async () => {
+    // The overlay lives beside the test's other files; kustomize takes a base only by a relative path.
+    const dir = join(env.runDir, "deploy-renamed-namespace");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "kustomization.yaml"), JSON.stringify({
+      namespace: "platform-operators",
+      resources: [relative(dir, base)],
+      transformers: ["subjects.yaml"],
+    }));
+    writeFileSync(join(dir, "subjects.yaml"), JSON.stringify({
+      apiVersion: "builtin",
+      kind: "NamespaceTransformer",
+      metadata: { name: "operator-namespace", namespace: "platform-operators" },
+      setRoleBindingSubjects: "allServiceAccounts",
+      unsetOnly: false,
+    }));
+    const built = z.object({ items: z.array(manifestSchema) }).parse(JSON.parse(await kubectl(env, ["apply", "--dry-run=client", "-k", dir, "-o", "json"]))).items;
+    const labelled = built.filter((o) => o.kind === "Namespace" && o.metadata.labels?.[operatorLabel] !== undefined);
+    expect(labelled.map((o) => o.metadata.name)).toEqual(["platform-operators"]);
+    for (const kind of ["ClusterRoleBinding", "RoleBinding"]) {
+      expect(subjectsOf(findObject(built, kind)).map((s) => s.namespace)).toEqual(["platform-operators"]);
+    }
+    // Nothing in the policies names the namespace, so nothing there needed rewriting.
+    for (const o of built.filter((m) => m.kind.startsWith("ValidatingAdmissionPolicy"))) {
+      expect(JSON.stringify(o)).not.toContain("securedcontent-system");
+    }
   });
 });

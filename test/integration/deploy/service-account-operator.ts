@@ -2,7 +2,7 @@
 // authenticated only by a token of deploy/'s ServiceAccount from the TokenRequest API, so every request it
 // makes is held to deploy/'s RBAC and nothing else.
 import { mkdirSync, readFileSync } from "node:fs";
-import { request } from "node:https";
+import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { z } from "zod";
 import { emulatorOperatorEnv, type HarnessEnv } from "../../harness/env.ts";
@@ -20,13 +20,18 @@ export const operatorAccount = {
   user: "system:serviceaccount:securedcontent-system:securedcontent",
 } as const;
 
-/** `kubectl auth can-i --as` the ServiceAccount, e.g. `["patch", "securedcontentbuckets", "--subresource=status"]`. */
-export async function operatorCan(env: HarnessEnv, args: readonly string[]): Promise<boolean> {
+/** `kubectl auth can-i --as` a user, e.g. `["patch", "securedcontentbuckets", "--subresource=status"]`. */
+export async function userCan(env: HarnessEnv, user: string, args: readonly string[]): Promise<boolean> {
   try {
-    return (await kubectl(env, ["auth", "can-i", "--as", operatorAccount.user, ...args])).trim() === "yes";
+    return (await kubectl(env, ["auth", "can-i", "--as", user, ...args])).trim() === "yes";
   } catch {
     return false; // kubectl exits 1 for "no"
   }
+}
+
+/** `kubectl auth can-i --as` the operator's ServiceAccount. */
+export function operatorCan(env: HarnessEnv, args: readonly string[]): Promise<boolean> {
+  return userCan(env, operatorAccount.user, args);
 }
 
 const kubeconfigSchema = z.object({
@@ -40,40 +45,54 @@ function clusterCa(env: HarnessEnv): string {
 }
 
 /**
- * A short-lived token for the ServiceAccount. `kubectl create token` is the TokenRequest API
+ * A short-lived token for a ServiceAccount (deploy/'s by default). `kubectl create token` is the TokenRequest API
  * (POST .../serviceaccounts/<name>/token), which kube-apiserver serves itself with its signing key.
  */
-export async function requestServiceAccountToken(env: HarnessEnv): Promise<string> {
-  const token = (await kubectl(env, ["create", "token", operatorAccount.name, "-n", operatorAccount.namespace, "--duration=1h"])).trim();
+export async function requestServiceAccountToken(env: HarnessEnv, account: { namespace: string; name: string } = operatorAccount): Promise<string> {
+  const token = (await kubectl(env, ["create", "token", account.name, "-n", account.namespace, "--duration=1h"])).trim();
   if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new Error("TokenRequest did not return a JWT");
   return token;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * One request to the API server with a bearer token, answered with its status and body whatever they are, so a
+ * test can see a refusal as the client does. Used where kubectl would add requests of its own (`kubectl patch
+ * --subresource=status` reads the subresource first, which the operator's RBAC does not grant).
+ */
+export function apiRequest(
+  env: HarnessEnv,
+  token: string,
+  request: { method: "GET" | "POST" | "PATCH"; path: string; body?: unknown; contentType?: string },
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (request.body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
+  return new Promise((resolveResponse, reject) => {
+    const req = httpsRequest(`${env.apiServerUrl}${request.path}`, { method: request.method, ca: clusterCa(env), timeout: 10_000, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => { resolveResponse({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }); });
+    });
+    req.once("timeout", () => { req.destroy(new Error(`${request.method} ${request.path} timed out`)); });
+    req.once("error", reject);
+    req.end(request.body === undefined ? undefined : JSON.stringify(request.body));
+  });
 }
 
 const selfSubjectReviewSchema = z.object({ status: z.object({ userInfo: z.object({ username: z.string(), groups: z.array(z.string()).default([]) }) }) });
 
 /** Who the API server says a token is (SelfSubjectReview, the API behind `kubectl auth whoami`). */
-export function whoAmI(env: HarnessEnv, token: string): Promise<{ username: string; groups: string[] }> {
-  const body = JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" });
-  return new Promise((resolveReview, reject) => {
-    const req = request(
-      `${env.apiServerUrl}/apis/authentication.k8s.io/v1/selfsubjectreviews`,
-      { method: "POST", ca: clusterCa(env), timeout: 10_000, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          try {
-            resolveReview(selfSubjectReviewSchema.parse(JSON.parse(Buffer.concat(chunks).toString("utf8"))).status.userInfo);
-          } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        });
-      },
-    );
-    req.once("timeout", () => { req.destroy(new Error("SelfSubjectReview timed out")); });
-    req.once("error", reject);
-    req.end(body);
+export async function whoAmI(env: HarnessEnv, token: string): Promise<{ username: string; groups: string[] }> {
+  const response = await apiRequest(env, token, {
+    method: "POST",
+    path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+    body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
   });
+  return selfSubjectReviewSchema.parse(JSON.parse(response.body)).status.userInfo;
 }
 
 export interface OperatorProcess {

@@ -7,6 +7,7 @@ import { EdgeFunctionSweeper } from "../../../src/reconcile/edge-function/sweepe
 import type { HarnessEnv } from "../../harness/env.ts";
 import type { IamUser, PolicyDocument, PolicyStatement } from "../../harness/iam.ts";
 import { repoRoot } from "../../harness/paths.ts";
+import type { OperatorPolicyFile } from "../../support/iam-actions.ts";
 import { startTestOperator, type TestOperator, type TestOperatorOptions } from "../reconcile/operator.ts";
 
 export interface OperatorAs extends TestOperator {
@@ -57,11 +58,12 @@ interface ShippedStatement extends PolicyStatement {
   readonly Action: readonly string[];
 }
 
-/** deploy/iam/operator-policy.json as shipped, its Actions as arrays. */
-export function shippedPolicy(): { Version: "2012-10-17"; Statement: ShippedStatement[] } {
-  const document = JSON.parse(readFileSync(join(repoRoot, "deploy", "iam", "operator-policy.json"), "utf8")) as {
-    Statement: (PolicyStatement & { Sid?: string })[];
-  };
+/** A policy of deploy/iam/ as shipped (operator-policy.json unless told), its Actions as arrays. */
+export function shippedPolicy(file: OperatorPolicyFile = "operator-policy.json"): { Version: "2012-10-17"; Statement: ShippedStatement[] } {
+  return withArrays(JSON.parse(readFileSync(join(repoRoot, "deploy", "iam", file), "utf8")) as { Statement: PolicyStatement[] });
+}
+
+function withArrays(document: { Statement: PolicyStatement[] }): { Version: "2012-10-17"; Statement: ShippedStatement[] } {
   return {
     Version: "2012-10-17",
     Statement: document.Statement.map((statement, index) => ({
@@ -70,6 +72,34 @@ export function shippedPolicy(): { Version: "2012-10-17"; Statement: ShippedStat
       Action: typeof statement.Action === "string" ? [statement.Action] : [...statement.Action],
     })),
   };
+}
+
+/** The tag condition keys of the scoped policy; the emulator puts no value in a request's context for them. */
+const tagConditionKey = /^aws:(RequestTag\/|ResourceTag\/|TagKeys$)/i;
+
+/**
+ * deploy/iam/operator-policy-scoped.json as the emulator can enforce it: its placeholders filled in, and its tag
+ * conditions (aws:RequestTag, aws:ResourceTag, aws:TagKeys) taken out, because the emulator authorizes a
+ * request without those keys and a condition on a missing key never holds. Everything else (the bucket prefix,
+ * the function names, the resource types, iam:PassedToService) stays as shipped. `untested` names the
+ * statements that lost a condition: only the Service Authorization Reference vouches for those conditions.
+ */
+export function scopedPolicyForEmulator(values: { bucketPrefix: string; clusterName: string }): { policy: PolicyDocument; untested: string[] } {
+  const text = readFileSync(join(repoRoot, "deploy", "iam", "operator-policy-scoped.json"), "utf8")
+    .replaceAll("BUCKET-PREFIX", values.bucketPrefix)
+    .replaceAll("CLUSTER-NAME", values.clusterName);
+  const untested: string[] = [];
+  const statements = withArrays(JSON.parse(text) as { Statement: PolicyStatement[] }).Statement.map((statement) => {
+    if (statement.Condition === undefined) return statement;
+    const kept = Object.entries(statement.Condition)
+      .map(([operator, keys]) => [operator, Object.fromEntries(Object.entries(keys).filter(([key]) => !tagConditionKey.test(key)))] as const)
+      .filter(([, keys]) => Object.keys(keys).length > 0);
+    if (JSON.stringify(Object.fromEntries(kept)) === JSON.stringify(statement.Condition)) return statement;
+    untested.push(statement.Sid);
+    const { Sid, Effect, Action, Resource } = statement;
+    return kept.length === 0 ? { Sid, Effect, Action, Resource } : { Sid, Effect, Action, Resource, Condition: Object.fromEntries(kept) };
+  });
+  return { policy: { Version: "2012-10-17", Statement: statements }, untested };
 }
 
 export function withoutStatement(sid: string): PolicyDocument {

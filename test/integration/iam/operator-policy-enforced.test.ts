@@ -3,6 +3,8 @@
 // names, including what CloudFront checks on the operator's behalf (test/harness/moto/patches: iam_enforcement,
 // cloudfront_caller_permissions). Then, statement by statement, the same policy with that statement removed
 // makes a named step fail with the refusal AWS gives.
+// Last, deploy/iam/operator-policy-scoped.json as far as the emulator can enforce it (its resource scoping, not
+// its tag conditions): a bucket inside its prefix goes through the lifecycle, one outside is refused.
 // The cases run in order: the lifecycle follows one resource from creation to the sweeper, the coverage check
 // reads the decisions it caused, and each removal case starts from a policy restored by the one before.
 import { CloudFrontClient, GetDistributionConfigCommand, GetOriginAccessControlCommand, UpdateOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
@@ -20,7 +22,8 @@ import { kubectl } from "../../harness/kubectl.ts";
 import { iamDecisions, setIamEnforcement, setMotoTransition, unsetMotoTransition, type IamDecision } from "../../harness/moto.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { installCrd } from "../api/kube.ts";
-import { shippedPolicy, startOperatorAs, withoutAction, withoutStatement, type OperatorAs } from "./operator-as.ts";
+import { grantedAheadOfCode } from "../../support/iam-actions.ts";
+import { scopedPolicyForEmulator, shippedPolicy, startOperatorAs, withoutAction, withoutStatement, type OperatorAs } from "./operator-as.ts";
 
 const namespace = "iam-enforced";
 const replicaModel = "lambda::edge-replica";
@@ -388,12 +391,64 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
     // holds that grant to the code that sends it.
     // PutRuntimeManagementConfig is only sent when someone changed the function's runtime updates from Auto; the
     // edge-function step test changes it and sees it put back.
-    const neverSentHere = new Set(["lambda:GetFunctionConfiguration", "lambda:PutRuntimeManagementConfig"]);
+    // The actions granted ahead of the code that sends them (test/support/iam-actions.ts) are not sent yet.
+    const neverSentHere = new Set(["lambda:GetFunctionConfiguration", "lambda:PutRuntimeManagementConfig", ...grantedAheadOfCode]);
     const unused = shippedPolicy().Statement.flatMap((statement) =>
       statement.Action.filter((action) => !neverSentHere.has(action))
         .filter((action) => !allowed.some((d) => d.statement === statement.Sid && covers(action, d.action)))
         .map((action) => `${statement.Sid}: ${action}`),
     );
     expect(unused).toEqual([]);
+  });
+
+  describe("the scoped policy, deploy/iam/operator-policy-scoped.json, with its resource scoping enforced", () => {
+    const bucketPrefix = "iam-scoped-";
+    const scoped = scopedPolicyForEmulator({ bucketPrefix, clusterName: "test" });
+
+    beforeAll(async () => {
+      for (const bucket of [`${bucketPrefix}courses`, "iam-outside-prefix"]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await usePolicy(scoped.policy);
+    });
+
+    afterAll(async () => {
+      await usePolicy(shipped());
+    });
+
+    it("is enforced here without its tag conditions, which the emulator cannot evaluate (deploy/iam/README.md says so)", () => {
+      expect(scoped.untested.sort()).toEqual([
+        "ChangeThisClustersEdgeFunctions",
+        "CreateDistributionsTaggedForThisCluster",
+        "CreateEdgeFunctionsTaggedForThisCluster",
+        "ManageThisClustersDistributions",
+      ]);
+    });
+
+    it("takes a bucket inside the prefix to Ready and deletes it again, refused nothing", async () => {
+      const before = (await iamDecisions(env.awsEndpoint)).length;
+      await apply("scoped", `${bucketPrefix}courses`, ["paid-students"]);
+      const stored = recorded(await readyForGeneration("scoped"));
+      expect((await associations(cloudFront, stored.distributionId)).functions).toEqual([stored.versionArn]);
+      await deleteAndWait("scoped");
+      const decisions = (await iamDecisions(env.awsEndpoint)).slice(before);
+      expect(decisions.length).toBeGreaterThan(20);
+      expect(decisions.filter((d) => d.decision !== "allow").map((d) => `${d.action} on ${d.resource}`)).toEqual([]);
+    }, 90_000);
+
+    it("refuses a bucket outside the prefix at the first call, so nothing is created for it", async () => {
+      try {
+        await apply("outside", "iam-outside-prefix", ["paid-students"]);
+        const refused = await stalled("outside");
+        expect(refused.reason).toBe("AccessDenied");
+        expect(refused.message).toMatch(/^access denied for s3:GetBucketTagging: .* on resource: "arn:aws:s3:::iam-outside-prefix"/);
+        const { distributionId, fn } = recorded(await get("outside"));
+        expect([distributionId, fn.name]).toEqual(["", ""]);
+      } finally {
+        // Its deletion is refused too (releasing a claim reads the bucket's tags): once it is being deleted, so
+        // that the operator adds no finalizer again, let it go without the operator.
+        await kubectl(env, ["delete", "-n", namespace, "scb/outside", "--wait=false"]);
+        await kubectl(env, ["patch", "-n", namespace, "scb/outside", "--type=merge", "-p", JSON.stringify({ metadata: { finalizers: null } })]);
+        await kubectl(env, ["wait", "-n", namespace, "--for=delete", "scb/outside", "--timeout=30s"]);
+      }
+    });
   });
 });
