@@ -3,7 +3,14 @@
 // in place against drift, and undone on deletion.
 // The cases run in order: they follow one resource through its life, each starting from the state the one
 // before left, and the last checks the IAM actions used over the whole run.
-import { GetDistributionCommand, CloudFrontClient, GetOriginAccessControlCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
+import {
+  GetDistributionCommand,
+  CloudFrontClient,
+  GetOriginAccessControlCommand,
+  GetResponseHeadersPolicyCommand,
+  ListDistributionsCommand,
+  ListTagsForResourceCommand,
+} from "@aws-sdk/client-cloudfront";
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetObjectCommand, GetPublicAccessBlockCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -28,6 +35,7 @@ interface StoredScb {
     observedGeneration: number;
     url: string;
     originAccessControlId: string;
+    responseHeadersPolicyId: string;
     distribution: { id: string; arn: string; domainName: string; status: string };
     edgeFunction: { name: string; arn: string; version: string; codeSha256: string };
     conditions: { type: string; status: string; reason: string; message: string }[];
@@ -106,7 +114,7 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     expect(emitted).toBeLessThanOrEqual(4);
     const created = events.items.find((event) => event.reason === "Created");
     expect(created?.type).toBe("Normal");
-    for (const part of ["claimed bucket", "created origin access control", "created edge function", "created distribution", "lets only"]) {
+    for (const part of ["claimed bucket", "created origin access control", "created edge function", "created response headers policy", "created distribution", "lets only"]) {
       expect(created?.message).toContain(part);
     }
   });
@@ -142,6 +150,13 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
       S3OriginConfig: { OriginAccessIdentity: "" },
     });
     expect(config?.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe("https-only");
+    // Its response headers policy: HSTS and Cache-Control: private, and no CORS, as the spec has no cors.
+    expect(config?.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(status.responseHeadersPolicyId);
+    const headers = (await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }))).ResponseHeadersPolicy?.ResponseHeadersPolicyConfig;
+    expect(headers?.CorsConfig).toBeUndefined();
+    expect(headers?.SecurityHeadersConfig?.StrictTransportSecurity).toMatchObject({ Override: true });
+    expect(headers?.CustomHeadersConfig?.Items).toEqual([{ Header: "Cache-Control", Value: "private", Override: true }]);
+    expect(status.conditions).toContainEqual(expect.objectContaining({ type: "ResponseHeadersReady", status: "True" }));
     expect(config?.DefaultCacheBehavior?.LambdaFunctionAssociations?.Items).toEqual([
       expect.objectContaining({ EventType: "viewer-request", LambdaFunctionARN: `${status.edgeFunction.arn}:${status.edgeFunction.version}` }),
     ]);
@@ -263,7 +278,7 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     expect(after.url).toBe(`https://${after.distribution.domainName}`);
   });
 
-  it("deletes cleanly: distribution disabled then deleted, OAC deleted, function marked, statement and claim removed, bucket kept private", async () => {
+  it("deletes cleanly: distribution disabled then deleted, response headers policy and OAC deleted, function marked, statement and claim removed, bucket kept private", async () => {
     const { status } = await scb("courses");
     await kubectl(env, ["delete", "-n", namespace, "scb/courses", "--wait=false"]);
     await kubectl(env, ["wait", "-n", namespace, "--for=delete", "scb/courses", "--timeout=90s"]);
@@ -271,6 +286,7 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     const listed = await cloudFront.send(new ListDistributionsCommand({}));
     expect(listed.DistributionList?.Items ?? []).toEqual([]);
     await expect(cloudFront.send(new GetOriginAccessControlCommand({ Id: status.originAccessControlId }))).rejects.toMatchObject({ name: "NoSuchOriginAccessControl" });
+    await expect(cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }))).rejects.toMatchObject({ name: "NoSuchResponseHeadersPolicy" });
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: status.edgeFunction.name }));
     expect(Object.keys(fn.Tags ?? {})).toContain("securedcontent.io/pending-deletion");
     await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: "NoSuchBucketPolicy" });

@@ -61,6 +61,7 @@ export const defaultStepSettings: OperatorSettings = {
 export interface StepResourceSpec {
   readonly auth?: { readonly userPoolId: string; readonly clientIds: readonly string[]; readonly requiredGroups: readonly string[] };
   readonly distribution?: Record<string, unknown>;
+  readonly cors?: Record<string, unknown>;
   readonly uid?: string;
 }
 
@@ -72,6 +73,7 @@ export function stepResource(name: string, spec: StepResourceSpec = {}): Secured
       bucket: { name: `${name}-content`, region: "us-east-1" },
       auth: spec.auth ?? { userPoolId: "us-east-1_AbCdEf123", clientIds: ["client1"], requiredGroups: ["students"] },
       ...(spec.distribution === undefined ? {} : { distribution: spec.distribution }),
+      ...(spec.cors === undefined ? {} : { cors: spec.cors }),
     },
   });
   if (!parsed.ok) throw parsed.error;
