@@ -67,45 +67,54 @@ export function desiredResponseHeadersPolicy(owner: OwnerIdentity, cors: CorsSpe
   };
 }
 
+type CorsConfig = NonNullable<ResponseHeadersPolicyConfig["CorsConfig"]>;
+type SecurityHeaders = NonNullable<ResponseHeadersPolicyConfig["SecurityHeadersConfig"]>;
+
+/** Header names, case-insensitive in HTTP, lowercased and sorted. */
+function headerSet(items: readonly string[] | undefined): string[] {
+  return sorted((items ?? []).map((item) => item.toLowerCase()));
+}
+
+function corsProjection(cors: CorsConfig | undefined): unknown {
+  if (cors === undefined) return undefined;
+  return {
+    AccessControlAllowOrigins: sorted(cors.AccessControlAllowOrigins?.Items ?? []),
+    AccessControlAllowHeaders: headerSet(cors.AccessControlAllowHeaders?.Items),
+    AccessControlAllowMethods: sorted(cors.AccessControlAllowMethods?.Items ?? []),
+    AccessControlExposeHeaders: headerSet(cors.AccessControlExposeHeaders?.Items),
+    AccessControlAllowCredentials: cors.AccessControlAllowCredentials ?? false,
+    AccessControlMaxAgeSec: cors.AccessControlMaxAgeSec,
+    OriginOverride: cors.OriginOverride ?? false,
+  };
+}
+
+function hstsProjection(hsts: SecurityHeaders["StrictTransportSecurity"]): unknown {
+  if (hsts === undefined) return undefined;
+  return { AccessControlMaxAgeSec: hsts.AccessControlMaxAgeSec, IncludeSubdomains: hsts.IncludeSubdomains ?? false, Preload: hsts.Preload ?? false, Override: hsts.Override ?? false };
+}
+
+function customHeadersProjection(config: ResponseHeadersPolicyConfig): unknown {
+  return (config.CustomHeadersConfig?.Items ?? [])
+    .map((header) => ({ Header: (header.Header ?? "").toLowerCase(), Value: header.Value ?? "", Override: header.Override ?? false }))
+    .sort((a, b) => (a.Header === b.Header ? a.Value.localeCompare(b.Value) : a.Header.localeCompare(b.Header)));
+}
+
 /**
  * A config reduced to what decides the headers served, in a form where equal means equal: absent lists and
- * `Quantity: 0` are the same, sets are sorted, header names (case-insensitive in HTTP) are lowercased, and the
- * booleans CloudFront treats as false when absent are false.
+ * `Quantity: 0` are the same, sets are sorted, header names are lowercased, and the booleans CloudFront treats
+ * as false when absent are false.
  */
 function projection(config: ResponseHeadersPolicyConfig): Record<string, unknown> {
-  const cors = config.CorsConfig;
   const security = config.SecurityHeadersConfig ?? {};
-  const hsts = security.StrictTransportSecurity;
-  const lower = (items: readonly string[] | undefined): string[] => sorted((items ?? []).map((item) => item.toLowerCase()));
+  const otherSecurityHeaders = Object.entries(security).flatMap(([key, value]) => (key !== "StrictTransportSecurity" && value !== undefined ? [key] : []));
   return {
     Name: config.Name ?? "",
     Comment: config.Comment ?? "",
-    CorsConfig:
-      cors === undefined
-        ? undefined
-        : {
-            AccessControlAllowOrigins: sorted(cors.AccessControlAllowOrigins?.Items ?? []),
-            AccessControlAllowHeaders: lower(cors.AccessControlAllowHeaders?.Items),
-            AccessControlAllowMethods: sorted(cors.AccessControlAllowMethods?.Items ?? []),
-            AccessControlExposeHeaders: lower(cors.AccessControlExposeHeaders?.Items),
-            AccessControlAllowCredentials: cors.AccessControlAllowCredentials ?? false,
-            AccessControlMaxAgeSec: cors.AccessControlMaxAgeSec,
-            OriginOverride: cors.OriginOverride ?? false,
-          },
-    StrictTransportSecurity:
-      hsts === undefined
-        ? undefined
-        : {
-            AccessControlMaxAgeSec: hsts.AccessControlMaxAgeSec,
-            IncludeSubdomains: hsts.IncludeSubdomains ?? false,
-            Preload: hsts.Preload ?? false,
-            Override: hsts.Override ?? false,
-          },
-    OtherSecurityHeaders: sorted(Object.entries(security).flatMap(([key, value]) => (key !== "StrictTransportSecurity" && value !== undefined ? [key] : []))),
-    CustomHeadersConfig: (config.CustomHeadersConfig?.Items ?? [])
-      .map((header) => ({ Header: (header.Header ?? "").toLowerCase(), Value: header.Value ?? "", Override: header.Override ?? false }))
-      .sort((a, b) => (a.Header === b.Header ? a.Value.localeCompare(b.Value) : a.Header.localeCompare(b.Header))),
-    RemoveHeadersConfig: lower((config.RemoveHeadersConfig?.Items ?? []).map((header) => header.Header ?? "")),
+    CorsConfig: corsProjection(config.CorsConfig),
+    StrictTransportSecurity: hstsProjection(security.StrictTransportSecurity),
+    OtherSecurityHeaders: sorted(otherSecurityHeaders),
+    CustomHeadersConfig: customHeadersProjection(config),
+    RemoveHeadersConfig: headerSet((config.RemoveHeadersConfig?.Items ?? []).map((header) => header.Header ?? "")),
     ServerTimingHeadersConfig: config.ServerTimingHeadersConfig?.Enabled ?? false,
   };
 }

@@ -80,7 +80,7 @@ describe("CloudFront response headers policies", () => {
 
   it("replaces the whole config on update with a new ETag, and enforces If-Match on update and delete", async () => {
     const { id, etag } = await create("versioned-policy");
-    const { CorsConfig: _dropped, ...withoutCors } = config("versioned-policy", "v2");
+    const withoutCors: ResponseHeadersPolicyConfig = { ...config("versioned-policy", "v2"), CorsConfig: undefined };
     const updated = await cloudFront.send(new UpdateResponseHeadersPolicyCommand({ Id: id, IfMatch: etag, ResponseHeadersPolicyConfig: withoutCors }));
     expect(updated.ETag).not.toBe(etag);
     const read = await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: id }));

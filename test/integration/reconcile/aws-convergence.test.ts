@@ -150,13 +150,6 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
       S3OriginConfig: { OriginAccessIdentity: "" },
     });
     expect(config?.DefaultCacheBehavior?.ViewerProtocolPolicy).toBe("https-only");
-    // Its response headers policy: HSTS and Cache-Control: private, and no CORS, as the spec has no cors.
-    expect(config?.DefaultCacheBehavior?.ResponseHeadersPolicyId).toBe(status.responseHeadersPolicyId);
-    const headers = (await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }))).ResponseHeadersPolicy?.ResponseHeadersPolicyConfig;
-    expect(headers?.CorsConfig).toBeUndefined();
-    expect(headers?.SecurityHeadersConfig?.StrictTransportSecurity).toMatchObject({ Override: true });
-    expect(headers?.CustomHeadersConfig?.Items).toEqual([{ Header: "Cache-Control", Value: "private", Override: true }]);
-    expect(status.conditions).toContainEqual(expect.objectContaining({ type: "ResponseHeadersReady", status: "True" }));
     expect(config?.DefaultCacheBehavior?.LambdaFunctionAssociations?.Items).toEqual([
       expect.objectContaining({ EventType: "viewer-request", LambdaFunctionARN: `${status.edgeFunction.arn}:${status.edgeFunction.version}` }),
     ]);
@@ -172,6 +165,19 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     expect(status.url).toBe(`https://${status.distribution.domainName}`);
     const exported = await kubectl(env, ["get", "configmap", "-n", namespace, "courses-content", "-o", "jsonpath={.data.url}"]);
     expect(exported).toBe(status.url);
+  });
+
+  it("gives the distribution the resource's response headers policy: HSTS and Cache-Control: private, no CORS without spec.cors", async () => {
+    const { status } = await scb("courses");
+    const behaviour = (await cloudFront.send(new GetDistributionCommand({ Id: status.distribution.id }))).Distribution?.DistributionConfig?.DefaultCacheBehavior;
+    expect(behaviour?.ResponseHeadersPolicyId).toBe(status.responseHeadersPolicyId);
+    const headers = (await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }))).ResponseHeadersPolicy?.ResponseHeadersPolicyConfig;
+    expect(headers).toMatchObject({
+      SecurityHeadersConfig: { StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, Override: true } },
+      CustomHeadersConfig: { Items: [{ Header: "Cache-Control", Value: "private", Override: true }] },
+    });
+    expect(headers?.CorsConfig).toBeUndefined();
+    expect(status.conditions).toContainEqual(expect.objectContaining({ type: "ResponseHeadersReady", status: "True" }));
   });
 
   it("makes zero mutating AWS calls for an in-sync resource, on an exposure pass and on a full pass", async () => {
