@@ -41,10 +41,13 @@ export class AwsConvergence implements Convergence {
   readonly #history = new PassHistory();
   readonly #originAccessControls: NameIndex;
   readonly #fullSharedOriginAccessControls = new Set<number>();
+  readonly #responseHeadersPolicies: NameIndex;
 
   constructor(options: AwsConvergenceOptions) {
     this.#options = options;
-    this.#originAccessControls = new NameIndex({ maxAgeMs: options.fullResyncMs, ...(options.now === undefined ? {} : { now: options.now }) });
+    const indexOptions = { maxAgeMs: options.fullResyncMs, ...(options.now === undefined ? {} : { now: options.now }) };
+    this.#originAccessControls = new NameIndex(indexOptions);
+    this.#responseHeadersPolicies = new NameIndex(indexOptions);
   }
 
   async converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
@@ -80,6 +83,7 @@ export class AwsConvergence implements Convergence {
       notices: [],
       originAccessControls: this.#originAccessControls,
       fullSharedOriginAccessControls: this.#fullSharedOriginAccessControls,
+      responseHeadersPolicies: this.#responseHeadersPolicies,
     };
   }
 

@@ -1,13 +1,14 @@
 // The response headers policy the distribution's default behaviour uses: one per resource, created under the
-// resource's deterministic name, found again by the id in status or else by that name (so a crash between the
-// create and the status write finds the policy instead of making a second), and put back with IfMatch when its
-// settings differ from the spec's: a spec change, or someone's edit.
+// resource's deterministic name, found again by the id in status or else by that name through the index shared
+// by reconciles (so a crash between the create and the status write finds the policy instead of making a
+// second, and resources created together share one listing), and put back with IfMatch when its settings
+// differ from the spec's: a spec change, or someone's edit.
 import { CreateResponseHeadersPolicyCommand, UpdateResponseHeadersPolicyCommand, type ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { conditionTypes } from "../../api/index.ts";
 import { hasAwsCode, isAwsError } from "../../aws/errors.ts";
 import { inSync, type Notice, type StepContext, type StepOutcome } from "../common/context.ts";
 import { desiredResponseHeadersPolicy, driftedSettings } from "./desired.ts";
-import { findResponseHeadersPolicyByName, getResponseHeadersPolicy, type FoundResponseHeadersPolicy } from "./read.ts";
+import { allResponseHeadersPolicyIds, findResponseHeadersPolicyByName, getResponseHeadersPolicy, type FoundResponseHeadersPolicy } from "./read.ts";
 
 /** How often an update is tried when someone else changes the policy between our read and our write. */
 const maxUpdateAttempts = 3;
@@ -35,6 +36,20 @@ export async function ensureResponseHeadersPolicy(ctx: StepContext, knownId: str
 async function locate(ctx: StepContext, knownId: string | undefined, name: string): Promise<FoundResponseHeadersPolicy | undefined> {
   const byId = knownId === undefined ? undefined : await getResponseHeadersPolicy(ctx, knownId);
   if (byId?.config.Name === name) return byId;
+  return lookUp(ctx, name);
+}
+
+/**
+ * The policy with this name, through the index shared by reconciles (one listing serves the resources created
+ * together): a hit is confirmed by id, so a stale one costs a listing, not a wrong answer.
+ */
+async function lookUp(ctx: StepContext, name: string): Promise<FoundResponseHeadersPolicy | undefined> {
+  const index = ctx.responseHeadersPolicies;
+  const id = await index.lookup(name, () => allResponseHeadersPolicyIds(ctx));
+  if (id === undefined) return undefined;
+  const found = await getResponseHeadersPolicy(ctx, id);
+  if (found?.config.Name === name) return found;
+  index.forget(name);
   return findResponseHeadersPolicyByName(ctx, name);
 }
 
@@ -44,12 +59,14 @@ async function createOrAdopt(ctx: StepContext, desired: ResponseHeadersPolicyCon
     const result = await ctx.aws.cloudFront().send(new CreateResponseHeadersPolicyCommand({ ResponseHeadersPolicyConfig: desired }), { abortSignal: ctx.signal });
     const id = result.ResponseHeadersPolicy?.Id;
     if (id === undefined) throw new Error("CloudFront CreateResponseHeadersPolicy returned no id");
+    ctx.responseHeadersPolicies.remember(desired.Name ?? "", id);
     ctx.notices.push({ kind: "created", reason: "ResponseHeadersPolicyCreated", message: `created response headers policy ${desired.Name ?? ""} (${id})` });
     return id;
   } catch (error) {
     if (!hasAwsCode(error, "ResponseHeadersPolicyAlreadyExists")) throw error;
     const existing = await findResponseHeadersPolicyByName(ctx, desired.Name ?? "");
     if (existing === undefined) throw error;
+    ctx.responseHeadersPolicies.remember(desired.Name ?? "", existing.id);
     return correct(ctx, existing, desired);
   }
 }

@@ -28,8 +28,8 @@ export async function getResponseHeadersPolicy(ctx: StepContext, id: string): Pr
   return { id, config, etag: result.ETag };
 }
 
-/** The account's own (custom) policy with this name, from a listing, page by page. */
-export async function findResponseHeadersPolicyByName(ctx: StepContext, name: string): Promise<FoundResponseHeadersPolicy | undefined> {
+/** ListResponseHeadersPolicies of the account's own (custom) policies, page by page, until `stop` says the page holds what is looked for. */
+async function listPages(ctx: StepContext, stop: (items: readonly FoundResponseHeadersPolicy[]) => boolean): Promise<void> {
   let marker: string | undefined;
   for (let page = 0; page < maxListPages; page += 1) {
     const result = await ctx.aws
@@ -38,13 +38,34 @@ export async function findResponseHeadersPolicyByName(ctx: StepContext, name: st
         abortSignal: ctx.signal,
       });
     const list = result.ResponseHeadersPolicyList;
-    for (const item of list?.Items ?? []) {
+    const items = (list?.Items ?? []).flatMap((item) => {
       const policy = item.ResponseHeadersPolicy;
       const config = policy?.ResponseHeadersPolicyConfig;
-      if (policy?.Id !== undefined && config?.Name === name) return { id: policy.Id, config };
-    }
+      return policy?.Id === undefined || config === undefined ? [] : [{ id: policy.Id, config }];
+    });
+    if (stop(items)) return;
     marker = list?.NextMarker;
-    if (marker === undefined || marker === "") return undefined;
+    if (marker === undefined || marker === "") return;
   }
   throw new Error(`more than ${String(maxListPages)} pages of response headers policies; stopped listing them`);
+}
+
+/** The account's own policy with this name, from a listing. */
+export async function findResponseHeadersPolicyByName(ctx: StepContext, name: string): Promise<FoundResponseHeadersPolicy | undefined> {
+  let found: FoundResponseHeadersPolicy | undefined;
+  await listPages(ctx, (items) => {
+    found = items.find((item) => item.config.Name === name);
+    return found !== undefined;
+  });
+  return found;
+}
+
+/** Every own policy's id by name, for the index shared by reconciles. */
+export async function allResponseHeadersPolicyIds(ctx: StepContext): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  await listPages(ctx, (items) => {
+    for (const item of items) if (item.config.Name !== undefined) ids.set(item.config.Name, item.id);
+    return false;
+  });
+  return ids;
 }

@@ -29,6 +29,7 @@ export async function retireResponseHeadersPolicy(ctx: StepContext): Promise<str
     if (isAwsError(error, "Conflict") || isAwsError(error, "PreconditionFailed")) return `response headers policy ${policy.id} to be released by the distributions that use it`;
     throw error;
   }
+  ctx.responseHeadersPolicies.forget(responseHeadersPolicyName(ctx.owner));
   ctx.notices.push({ kind: "deleted", reason: "ResponseHeadersPolicyDeleted", message: `deleted response headers policy ${policy.id}` });
   return undefined;
 }

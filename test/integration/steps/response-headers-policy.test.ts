@@ -100,16 +100,19 @@ describe("ensureResponseHeadersPolicy and retireResponseHeadersPolicy", { concur
   it("finds the policy again by name after a crash that lost its id, instead of creating a second", async () => {
     const ctx = stepContext(courses, clients.aws);
     const recovered = await run(ctx);
-    expect(recovered.calls).toEqual(["ListResponseHeadersPolicies"]);
+    // The listing names it; a read by id confirms it and brings the ETag a correction would need.
+    expect(recovered.calls).toEqual(["ListResponseHeadersPolicies", "GetResponseHeadersPolicy"]);
     expect(recovered.outcome.value).toBe(id);
     expect(ctx.notices).toEqual([]);
     expect(await policiesNamed(responseHeadersPolicyName(ctx.owner))).toEqual([id]);
   });
 
-  it("gives another resource a policy of its own, without CORS when its spec has none", async () => {
+  it("gives another resource a policy of its own, without CORS when its spec has none; resources made together share one listing", async () => {
     const videos = stepContext(stepResource("videos"), clients.aws);
+    const quizzes = { ...stepContext(stepResource("quizzes"), clients.aws), responseHeadersPolicies: videos.responseHeadersPolicies };
     const other = await run(videos);
-    expect(other.mutating).toEqual(["CreateResponseHeadersPolicy"]);
+    expect(other.calls).toEqual(["ListResponseHeadersPolicies", "CreateResponseHeadersPolicy"]);
+    expect((await run(quizzes)).calls).toEqual(["CreateResponseHeadersPolicy"]);
     expect(other.outcome.value).not.toBe(id);
     const { config } = await readPolicy(other.outcome.value);
     expect(config.CorsConfig).toBeUndefined();
@@ -174,10 +177,12 @@ describe("ensureResponseHeadersPolicy and retireResponseHeadersPolicy", { concur
   });
 
   it("on deletion, finds by name a policy whose id never reached status", async () => {
-    const videos = stepContext(stepResource("videos"), clients.aws);
-    const name = responseHeadersPolicyName(videos.owner);
-    expect(await policiesNamed(name)).toHaveLength(1);
-    expect(await retire(videos)).toEqual({ waitingFor: undefined, mutating: ["DeleteResponseHeadersPolicy"] });
-    expect(await policiesNamed(name)).toEqual([]);
+    for (const name of ["videos", "quizzes"]) {
+      const ctx = stepContext(stepResource(name), clients.aws);
+      const policyName = responseHeadersPolicyName(ctx.owner);
+      expect(await policiesNamed(policyName)).toHaveLength(1);
+      expect(await retire(ctx)).toEqual({ waitingFor: undefined, mutating: ["DeleteResponseHeadersPolicy"] });
+      expect(await policiesNamed(policyName)).toEqual([]);
+    }
   });
 });
