@@ -10,6 +10,7 @@ import {
   GetResponseHeadersPolicyCommand,
   ListDistributionsCommand,
   ListTagsForResourceCommand,
+  UpdateResponseHeadersPolicyCommand,
 } from "@aws-sdk/client-cloudfront";
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetObjectCommand, GetPublicAccessBlockCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
@@ -194,6 +195,30 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     operator.advanceClock(120_000);
     const full = await runOnce();
     expect(full.filter((c) => isMutating(c.operation))).toEqual([]);
+  });
+
+  it("puts back a response headers policy edited by hand on the next full pass, as drift", async () => {
+    const { status } = await scb("courses");
+    const driftBefore = operator.metrics.driftCorrections.get({ kind: "response-headers-policy" });
+    const read = await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }));
+    const config = read.ResponseHeadersPolicy?.ResponseHeadersPolicyConfig;
+    if (config === undefined) throw new Error("the emulator returned no policy config");
+    const shared = { ...config, CustomHeadersConfig: { Quantity: 1, Items: [{ Header: "Cache-Control", Value: "public, max-age=86400", Override: true }] } };
+    await cloudFront.send(new UpdateResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId, IfMatch: read.ETag, ResponseHeadersPolicyConfig: shared }));
+
+    operator.advanceClock(120_000); // a full pass is due
+    operator.manager.controller.queue.add(`${namespace}/courses`);
+    await waitFor(
+      async () => {
+        const now = await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }));
+        const restored = now.ResponseHeadersPolicy?.ResponseHeadersPolicyConfig?.CustomHeadersConfig?.Items?.[0]?.Value === "private";
+        // The metric is counted when the reconcile ends, a moment after the write.
+        const counted = operator.metrics.driftCorrections.get({ kind: "response-headers-policy" }) > driftBefore;
+        return restored && counted ? true : undefined;
+      },
+      { what: "Cache-Control: private to be put back, and counted as drift", timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect(operator.metrics.driftCorrections.get({ kind: "response-headers-policy" })).toBe(driftBefore + 1);
   });
 
   it("reverts Block Public Access switched off and a public statement added by hand, within one exposure interval", async () => {
