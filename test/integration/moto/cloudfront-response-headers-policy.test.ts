@@ -14,10 +14,12 @@ import {
   type ResponseHeadersPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
 import { describe, expect, inject, it } from "vitest";
+import { resetMoto } from "../../harness/moto.ts";
 import { awsError, clients, createDistribution, createOriginAccessControl, operatorDistributionConfig, required, retireDistribution } from "./fixtures.ts";
 
-describe("CloudFront response headers policies", () => {
-  const { cloudFront } = clients(inject("harness"));
+describe("CloudFront response headers policies", { concurrent: false, shuffle: false }, () => {
+  const env = inject("harness");
+  const { cloudFront } = clients(env);
 
   /** A policy like the operator's: CORS for one origin, HSTS, and Cache-Control: private. */
   const config = (name: string, comment = ""): ResponseHeadersPolicyConfig => ({
@@ -169,5 +171,12 @@ describe("CloudFront response headers policies", () => {
     });
     await retireDistribution(cloudFront, created.id);
     await cloudFront.send(new DeleteResponseHeadersPolicyCommand({ Id: policy.id, IfMatch: policy.etag }));
+  });
+
+  it("forgets every policy on /moto-api/reset, like the rest of the emulator's state (last: it empties the emulator)", async () => {
+    await create("reset-policy");
+    await resetMoto(env.awsEndpoint);
+    const listed = await cloudFront.send(new ListResponseHeadersPoliciesCommand({}));
+    expect(listed.ResponseHeadersPolicyList?.Quantity).toBe(0);
   });
 });
