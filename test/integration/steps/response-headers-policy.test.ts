@@ -10,6 +10,7 @@ import {
   UpdateResponseHeadersPolicyCommand,
   type ResponseHeadersPolicyConfig,
 } from "@aws-sdk/client-cloudfront";
+import type { InitializeMiddleware, MetadataBearer } from "@smithy/types";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { SecuredContentBucket, SecuredContentBucketStatus } from "../../../src/api/index.ts";
 import type { StepContext } from "../../../src/reconcile/common/context.ts";
@@ -63,6 +64,24 @@ async function retire(ctx: StepContext) {
 async function readPolicy(id: string): Promise<{ config: ResponseHeadersPolicyConfig; etag: string }> {
   const read = await raw.send(new GetResponseHeadersPolicyCommand({ Id: id }));
   return { config: required(read.ResponseHeadersPolicy?.ResponseHeadersPolicyConfig, "config"), etag: required(read.ETag, "ETag") };
+}
+
+/** Someone edits the policy in the console: one setting changed, the rest kept. */
+async function editByHand(id: string, change: (config: ResponseHeadersPolicyConfig) => ResponseHeadersPolicyConfig): Promise<void> {
+  const { config, etag } = await readPolicy(id);
+  await raw.send(new UpdateResponseHeadersPolicyCommand({ Id: id, IfMatch: etag, ResponseHeadersPolicyConfig: change(config) }));
+}
+
+/** Runs `before` ahead of the next UpdateResponseHeadersPolicy sent through our client, once. */
+function beforeNextUpdate(before: () => Promise<void>): void {
+  const name = "test-before-next-headers-update";
+  const middleware: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    if (context.commandName !== "UpdateResponseHeadersPolicyCommand") return next(args);
+    clients.aws.cloudFront().middlewareStack.remove(name);
+    await before();
+    return next(args);
+  };
+  clients.aws.cloudFront().middlewareStack.add(middleware, { step: "initialize", name });
 }
 
 async function policiesNamed(name: string): Promise<string[]> {
@@ -151,6 +170,21 @@ describe("ensureResponseHeadersPolicy and retireResponseHeadersPolicy", { concur
     expect(corrected.mutating).toEqual(["UpdateResponseHeadersPolicy"]);
     expect(ctx.notices).toEqual([
       expect.objectContaining({ kind: "drift", reason: "ResponseHeadersPolicyCorrected", drift: "response-headers-policy", message: expect.stringContaining("CorsConfig, CustomHeadersConfig") as unknown }),
+    ]);
+    expect((await readPolicy(id)).config).toEqual(desiredResponseHeadersPolicy(ctx.owner, courses.spec.cors));
+  });
+
+  it("re-reads and retries when someone else updates the policy between our read and our write", async () => {
+    const ctx = stepContext(withStatus(courses, inSyncStatus(id)), clients.aws);
+    await editByHand(id, (config) => ({ ...config, Comment: "edited" }));
+    beforeNextUpdate(() => editByHand(id, (config) => ({ ...config, Comment: "edited again" })));
+    const mark = clients.calls.length;
+    await run(ctx);
+    expect(clients.calls.slice(mark).map((call) => `${call.operation}:${call.outcome}`)).toEqual([
+      "GetResponseHeadersPolicy:success",
+      "UpdateResponseHeadersPolicy:PreconditionFailed",
+      "GetResponseHeadersPolicy:success",
+      "UpdateResponseHeadersPolicy:success",
     ]);
     expect((await readPolicy(id)).config).toEqual(desiredResponseHeadersPolicy(ctx.owner, courses.spec.cors));
   });
