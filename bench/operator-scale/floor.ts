@@ -13,7 +13,7 @@
 // one package serves all) and the cluster's shared origin access control (s3 / sigv4 / always; one serves up to
 // 100 distributions, as many as a round here has). Everything else the operator does (existence checks before creating, the claim's
 // confirming read, reads of a second pass, Kubernetes status, Events, the ConfigMap) is its own cost.
-import { CloudFrontClient, CreateDistributionWithTagsCommand, CreateOriginAccessControlCommand, GetDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, CreateDistributionWithTagsCommand, CreateOriginAccessControlCommand, CreateResponseHeadersPolicyCommand, GetDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   GetBucketPolicyCommand,
@@ -36,6 +36,7 @@ import { fetchJwks, jwksUrl } from "../../src/reconcile/edge-function/jwks.ts";
 import { edgeFunctionName, ownerKey, ownershipTags, policyStatementId, tagKeys, type OwnerIdentity } from "../../src/reconcile/common/naming.ts";
 import { desiredFunctionSettings } from "../../src/reconcile/edge-function/desired.ts";
 import { sharedOriginAccessControl } from "../../src/reconcile/origin-access-control/desired.ts";
+import { desiredResponseHeadersPolicy } from "../../src/reconcile/response-headers-policy/desired.ts";
 import { emulatorCredentials, type HarnessEnv } from "../../test/harness/env.ts";
 import { forEachLimited } from "./limited.ts";
 import { securedContentBucketManifest } from "./manifests.ts";
@@ -124,7 +125,11 @@ async function secureOne(c: Clients, options: FloorOptions, shared: { edgePackag
     c.lambda.send(new CreateFunctionCommand({ FunctionName: edgeFunctionName(owner), ...settings, Code: { ZipFile: edgePackage.zip }, Publish: true, Tags: ownershipTags(owner) })),
   );
   const versionArn = `${(created.FunctionArn ?? "").replace(/:\d+$/, "")}:${created.Version ?? ""}`;
-  const inputs = distributionInputs(resource, { originAccessControlId: shared.oacId, viewerRequestFunctionArn: versionArn });
+  const headers = await c.call("cloudfront", "CreateResponseHeadersPolicy", () =>
+    c.cloudFront.send(new CreateResponseHeadersPolicyCommand({ ResponseHeadersPolicyConfig: desiredResponseHeadersPolicy(owner, resource.spec.cors) })),
+  );
+  const responseHeadersPolicyId = headers.ResponseHeadersPolicy?.Id ?? "";
+  const inputs = distributionInputs(resource, { originAccessControlId: shared.oacId, viewerRequestFunctionArn: versionArn, responseHeadersPolicyId });
   const tagItems = Object.entries(ownershipTags(owner)).map(([Key, Value]) => ({ Key, Value }));
   const distribution = await c.call("cloudfront", "CreateDistributionWithTags", () =>
     c.cloudFront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: desiredDistributionConfig(inputs), Tags: { Items: tagItems } } })),

@@ -29,6 +29,8 @@ export const conditionTypes = {
   originAccessReady: "OriginAccessReady",
   edgeFunctionReady: "EdgeFunctionReady",
   distributionDeployed: "DistributionDeployed",
+  /** The response headers policy (CORS, HSTS, Cache-Control: private) the distribution uses matches the spec. */
+  responseHeadersReady: "ResponseHeadersReady",
   /** Whether CloudFront can decrypt what the bucket encrypts: Unknown when a KMS key policy must allow it. */
   encryptionCompatible: "EncryptionCompatible",
 } as const;

@@ -167,8 +167,8 @@ export const securedContentBucketSpecSchema = z
       .enum(deletionPolicies)
       .default("Delete")
       .describe(
-        "What deleting this resource does in AWS. Delete (the default) removes the distribution, origin access control, " +
-          "edge function and bucket policy statement; Retain leaves them. The bucket and its objects are never deleted.",
+        "What deleting this resource does in AWS. Delete (the default) removes the distribution, response headers policy, " +
+          "origin access control, edge function and bucket policy statement; Retain leaves them. The bucket and its objects are never deleted.",
       ),
   })
   .describe("The desired state: the bucket to secure, who may read it, and how CloudFront serves it.");

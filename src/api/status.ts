@@ -11,7 +11,7 @@ export const conditionSchema = z
   .object({
     type: z.string().max(316).regex(conditionTypePattern).describe(
       "Type of the condition: Ready, Reconciling and Stalled (kstatus), or one per step: BucketSecured, " +
-        "OriginAccessReady, EdgeFunctionReady, DistributionDeployed, EncryptionCompatible.",
+        "OriginAccessReady, EdgeFunctionReady, ResponseHeadersReady, DistributionDeployed, EncryptionCompatible.",
     ),
     status: z.enum(conditionStatuses).describe("Status of the condition: True, False or Unknown."),
     observedGeneration: z
@@ -87,6 +87,11 @@ export const securedContentBucketStatusSchema = z
       .exactOptional()
       .describe("Id of the CloudFront origin access control that signs requests to the bucket."),
     edgeFunction: edgeFunctionStatusSchema.exactOptional(),
+    responseHeadersPolicyId: z
+      .string()
+      .max(64)
+      .exactOptional()
+      .describe("Id of the CloudFront response headers policy (CORS, HSTS, Cache-Control: private) the distribution uses."),
     conditions: z
       .array(conditionSchema)
       .max(32)

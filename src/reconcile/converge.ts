@@ -1,5 +1,6 @@
 // Brings AWS to a SecuredContentBucket's spec by running the concerns in order: claim the bucket, Block Public
-// Access, origin access control, edge function, distribution, bucket policy, then the address export. Which of
+// Access, origin access control, edge function, response headers policy, distribution, bucket policy, then the
+// address export. Which of
 // them run depends on the pass (passes.ts): a full pass runs all of them, an exposure pass re-reads the claim,
 // Block Public Access and the policy, and a deploying pass the distribution (and exposure when it is due).
 // This file only orders the concerns and passes facts between them; each concern lives in its own folder.
@@ -17,6 +18,7 @@ import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } fro
 import { ensureDistribution } from "./distribution/ensure.ts";
 import { ensureEdgeFunction } from "./edge-function/ensure.ts";
 import { ensureOriginAccessControl } from "./origin-access-control/ensure.ts";
+import { ensureResponseHeadersPolicy } from "./response-headers-policy/ensure.ts";
 import { choosePass, PassHistory, type DeployingInputs } from "./passes.ts";
 import { retireAws } from "./retire.ts";
 import { inSync, ownerOf, type OperatorSettings, type StepContext } from "./common/context.ts";
@@ -39,10 +41,13 @@ export class AwsConvergence implements Convergence {
   readonly #history = new PassHistory();
   readonly #originAccessControls: NameIndex;
   readonly #fullSharedOriginAccessControls = new Set<number>();
+  readonly #responseHeadersPolicies: NameIndex;
 
   constructor(options: AwsConvergenceOptions) {
     this.#options = options;
-    this.#originAccessControls = new NameIndex({ maxAgeMs: options.fullResyncMs, ...(options.now === undefined ? {} : { now: options.now }) });
+    const indexOptions = { maxAgeMs: options.fullResyncMs, ...(options.now === undefined ? {} : { now: options.now }) };
+    this.#originAccessControls = new NameIndex(indexOptions);
+    this.#responseHeadersPolicies = new NameIndex(indexOptions);
   }
 
   async converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
@@ -78,6 +83,7 @@ export class AwsConvergence implements Convergence {
       notices: [],
       originAccessControls: this.#originAccessControls,
       fullSharedOriginAccessControls: this.#fullSharedOriginAccessControls,
+      responseHeadersPolicies: this.#responseHeadersPolicies,
     };
   }
 
@@ -98,6 +104,7 @@ export class AwsConvergence implements Convergence {
     const distribution = await ensureDistribution(ctx, {
       originAccessControlId: inputs.originAccessControlId,
       viewerRequestFunctionArn: inputs.viewerRequestFunctionArn,
+      responseHeadersPolicyId: inputs.responseHeadersPolicyId,
       knownId: inputs.distributionId,
     });
     const readExposure = exposureDue || distribution.value.arn !== resource.status?.distribution?.arn;
@@ -129,9 +136,11 @@ export class AwsConvergence implements Convergence {
     const deployedVersion = status?.edgeFunction?.version;
     const referenced = status?.edgeFunction === undefined || deployedVersion === undefined ? [] : [`${status.edgeFunction.arn}:${deployedVersion}`];
     const edge = await ensureEdgeFunction(ctx, { referencedVersionArns: referenced });
-    const conditions: ConditionUpdate[] = [oac.condition, edge.condition];
+    const headers = await ensureResponseHeadersPolicy(ctx, status?.responseHeadersPolicyId);
+    const conditions: ConditionUpdate[] = [oac.condition, edge.condition, headers.condition];
     const fields: ObservedFields = {
       originAccessControlId: oac.value.id,
+      responseHeadersPolicyId: headers.value,
       edgeFunction: { name: edge.value.name, arn: edge.value.arn, version: edge.value.version, codeSha256: edge.value.codeSha256 },
     };
     if (edge.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, edge.condition);
@@ -139,6 +148,7 @@ export class AwsConvergence implements Convergence {
       ensureDistribution(ctx, {
         originAccessControlId: oac.value.id,
         viewerRequestFunctionArn: edge.value.versionArn,
+        responseHeadersPolicyId: headers.value,
         ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
       }),
     );

@@ -5,7 +5,7 @@ import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { Notice } from "./common/context.ts";
 
 /** The status fields AWS work fills in; conditions and observedGeneration are the reconciler's. */
-export type ObservedFields = Partial<Pick<SecuredContentBucketStatus, "url" | "distribution" | "originAccessControlId" | "edgeFunction">>;
+export type ObservedFields = Partial<Pick<SecuredContentBucketStatus, "url" | "distribution" | "originAccessControlId" | "edgeFunction" | "responseHeadersPolicyId">>;
 
 export interface ConvergenceResult {
   /** One condition per concern (BucketSecured, OriginAccessReady, ...). */

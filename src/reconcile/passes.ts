@@ -35,6 +35,7 @@ export interface DeployingInputs {
   readonly distributionId: string;
   readonly originAccessControlId: string;
   readonly viewerRequestFunctionArn: string;
+  readonly responseHeadersPolicyId: string;
 }
 
 export type Pass =
@@ -48,7 +49,7 @@ export type Pass =
  * | last full pass of this uid and generation, younger than FULL_RESYNC | status                                          | pass                                                       |
  * |---------------------------------------------------------------------|-------------------------------------------------|------------------------------------------------------------|
  * | none, or another uid or generation, or too old                      | any                                             | full                                                       |
- * | ended deploying                                                     | distribution id, OAC id, function version known | deploying; exposure re-read once half EXPOSURE_RESYNC passed since the last read |
+ * | ended deploying                                                     | distribution, OAC, policy ids, version known    | deploying; exposure re-read once half EXPOSURE_RESYNC passed since the last read |
  * | ended ready                                                         | Ready=True and the distribution ARN known       | exposure                                                   |
  * | any other case                                                      |                                                 | full                                                       |
  *
@@ -75,10 +76,11 @@ function deployingPass(resource: SecuredContentBucket, last: FullPassRecord, tim
   const distributionId = status?.distribution?.id;
   const originAccessControlId = status?.originAccessControlId;
   const edge = status?.edgeFunction;
-  if (distributionId === undefined || originAccessControlId === undefined || edge?.version === undefined) return { kind: "full" };
+  const responseHeadersPolicyId = status?.responseHeadersPolicyId;
+  if (distributionId === undefined || originAccessControlId === undefined || edge?.version === undefined || responseHeadersPolicyId === undefined) return { kind: "full" };
   return {
     kind: "deploying",
-    inputs: { distributionId, originAccessControlId, viewerRequestFunctionArn: `${edge.arn}:${edge.version}` },
+    inputs: { distributionId, originAccessControlId, viewerRequestFunctionArn: `${edge.arn}:${edge.version}`, responseHeadersPolicyId },
     exposureDue: timings.now - last.exposureReadAt >= timings.exposureResyncMs / 2,
   };
 }

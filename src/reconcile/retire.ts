@@ -1,7 +1,7 @@
 // Deletion of a SecuredContentBucket's AWS resources, in an order that can stop and resume at any point: the
-// distribution (association dropped and disabled, then deleted once that is deployed), the origin access
-// control, the edge function marked for the sweeper (Lambda@Edge replicas linger for hours), then only our
-// policy statement and our claim. Block Public Access stays on; the bucket and its objects are never deleted.
+// distribution (association dropped and disabled, then deleted once that is deployed), the response headers
+// policy, the origin access control, the edge function marked for the sweeper (Lambda@Edge replicas linger for
+// hours), then only our policy statement and our claim. Block Public Access stays on; the bucket and its objects are never deleted.
 // With deletionPolicy Retain, only the claim is released.
 import { removeBucketPolicyStatement } from "./bucket/exposure.ts";
 import { releaseBucket } from "./bucket/claim.ts";
@@ -9,6 +9,7 @@ import type { RetireResult } from "./convergence.ts";
 import { retireDistributions } from "./distribution/retire.ts";
 import { markEdgeFunctionForSweeper } from "./edge-function/retire.ts";
 import { retireOriginAccessControl } from "./origin-access-control/retire.ts";
+import { retireResponseHeadersPolicy } from "./response-headers-policy/retire.ts";
 import type { StepContext } from "./common/context.ts";
 
 export async function retireAws(ctx: StepContext, options: { readonly deployingRequeueMs: number }): Promise<RetireResult> {
@@ -20,6 +21,8 @@ export async function retireAws(ctx: StepContext, options: { readonly deployingR
   }
   const distribution = await retireDistributions(ctx);
   if (distribution !== undefined) return waiting(distribution);
+  const responseHeadersPolicy = await retireResponseHeadersPolicy(ctx);
+  if (responseHeadersPolicy !== undefined) return waiting(responseHeadersPolicy);
   const originAccessControl = await retireOriginAccessControl(ctx);
   if (originAccessControl !== undefined) return waiting(originAccessControl);
   await markEdgeFunctionForSweeper(ctx);

@@ -11,9 +11,11 @@ import {
   CloudFrontClient,
   DeleteDistributionCommand,
   DeleteOriginAccessControlCommand,
+  DeleteResponseHeadersPolicyCommand,
   GetDistributionCommand,
   GetDistributionConfigCommand,
   GetOriginAccessControlCommand,
+  GetResponseHeadersPolicyCommand,
   UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
 import {
@@ -90,6 +92,7 @@ const mutating = (operation: string): boolean => !/^(Get|List|Head|Describe)/.te
 interface Made {
   distributionId?: string;
   oacId?: string;
+  headersPolicyId?: string;
   functionName?: string;
 }
 
@@ -327,6 +330,7 @@ export async function runConformance(target: Target, options: RunOptions): Promi
       const edgeFunction = ready.status["edgeFunction"] as { name: string };
       made.distributionId = distribution.id;
       made.oacId = ready.status["originAccessControlId"] as string;
+      made.headersPolicyId = ready.status["responseHeadersPolicyId"] as string;
       made.functionName = edgeFunction.name;
       viewer = await target.viewer(distribution.id, distribution.domainName);
       return distribution;
@@ -379,13 +383,15 @@ export async function runConformance(target: Target, options: RunOptions): Promi
       return (ready.status["edgeFunction"] as { version: string }).version;
     }, (version) => `edge function version ${version}`);
 
-    await step("delete the SecuredContentBucket: the finalizer goes, the distribution and the OAC with it", async () => {
+    await step("delete the SecuredContentBucket: the finalizer goes, the distribution, the response headers policy and the OAC with it", async () => {
       await kubectl(target.kube, ["delete", "-n", namespace, `scb/${resourceName}`, "--wait=false"]);
       await waitFor(async () => ((await scb()) === undefined ? true : undefined), { what: "the resource to be gone", timeoutMs: t.deleteTimeoutMs, intervalMs: target.kind === "aws" ? 10_000 : 200 });
       await expectGone(cloudFront.send(new GetDistributionCommand({ Id: made.distributionId })), "NoSuchDistribution");
       await expectGone(cloudFront.send(new GetOriginAccessControlCommand({ Id: made.oacId })), "NoSuchOriginAccessControl");
+      await expectGone(cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: made.headersPolicyId })), "NoSuchResponseHeadersPolicy");
       delete made.distributionId;
       delete made.oacId;
+      delete made.headersPolicyId;
       return "gone";
     });
 
@@ -454,7 +460,7 @@ function useOperatorCredentials(target: Target, keys: { accessKeyId: string; sec
   };
 }
 
-/** What the operator made and did not get to delete: the distribution (disabled first), the OAC, the function. */
+/** What the operator made and did not get to delete: the distribution (disabled first), the OAC, the headers policy, the function. */
 async function removeOperatorLeftovers(context: {
   readonly target: Target;
   readonly cloudFront: CloudFrontClient;
@@ -481,6 +487,11 @@ async function removeOperatorLeftovers(context: {
   }
   if (made.oacId !== undefined) {
     await cloudFront.send(new DeleteOriginAccessControlCommand({ Id: made.oacId, IfMatch: (await cloudFront.send(new GetOriginAccessControlCommand({ Id: made.oacId })).catch(() => undefined))?.ETag })).catch(() => undefined);
+  }
+  if (made.headersPolicyId !== undefined) {
+    const id = made.headersPolicyId;
+    const etag = (await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: id })).catch(() => undefined))?.ETag;
+    await cloudFront.send(new DeleteResponseHeadersPolicyCommand({ Id: id, IfMatch: etag })).catch(() => undefined);
   }
   if (made.functionName !== undefined) {
     const name = made.functionName;

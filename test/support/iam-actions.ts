@@ -33,11 +33,6 @@ export const impliedActions: readonly string[] = [
  */
 export const grantedAheadOfCode: readonly string[] = [
   "cloudfront:ListConflictingAliases",
-  "cloudfront:CreateResponseHeadersPolicy",
-  "cloudfront:GetResponseHeadersPolicy",
-  "cloudfront:UpdateResponseHeadersPolicy",
-  "cloudfront:DeleteResponseHeadersPolicy",
-  "cloudfront:ListResponseHeadersPolicies",
   "sts:AssumeRole",
 ];
 

@@ -52,6 +52,8 @@ export interface StepContext {
   readonly originAccessControls: NameIndex;
   /** The numbers of the cluster's shared origin access controls CloudFront said are full, in this process. */
   readonly fullSharedOriginAccessControls: Set<number>;
+  /** Response headers policy ids by name, shared by reconciles. */
+  readonly responseHeadersPolicies: NameIndex;
 }
 
 export interface StepOutcome<T> {

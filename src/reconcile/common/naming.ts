@@ -109,3 +109,12 @@ export function ownershipTags(owner: OwnerIdentity): Record<string, string> {
     [tagKeys.uid]: owner.uid,
   };
 }
+
+/**
+ * The name of a resource's response headers policy. A policy has neither tags nor a caller reference, so this
+ * name is how a policy created just before a crash is found again: deterministic per cluster and resource,
+ * letters, digits, hyphens and underscores, and kept to 64 characters (CloudFront documents no shorter limit).
+ */
+export function responseHeadersPolicyName(owner: OwnerIdentity): string {
+  return boundedName("scb-headers", owner, 64, /[^a-zA-Z0-9-_]/g);
+}

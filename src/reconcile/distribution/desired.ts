@@ -25,6 +25,8 @@ export interface DistributionInputs {
    * association, as deletion does before it disables the distribution.
    */
   readonly viewerRequestFunctionArn: string | undefined;
+  /** The resource's response headers policy: CORS, HSTS and Cache-Control: private on every response. */
+  readonly responseHeadersPolicyId: string;
   readonly priceClass: string;
   readonly aliases: readonly string[];
   readonly acmCertificateArn: string;
@@ -38,10 +40,11 @@ export interface DistributionInputs {
 
 export const originId = "securedcontent-s3";
 
-/** What the other steps found out: the OAC and the edge function version the distribution must use. */
+/** What the other steps found out: the OAC, the edge function version and the headers policy the distribution must use. */
 export interface DistributionFacts {
   readonly originAccessControlId: string;
   readonly viewerRequestFunctionArn: string | undefined;
+  readonly responseHeadersPolicyId: string;
 }
 
 /**
@@ -68,6 +71,7 @@ export function distributionInputs(resource: SecuredContentBucket, facts: Distri
     bucketRegion: spec.bucket.region,
     originAccessControlId: facts.originAccessControlId,
     viewerRequestFunctionArn: facts.viewerRequestFunctionArn,
+    responseHeadersPolicyId: facts.responseHeadersPolicyId,
     priceClass: distribution.priceClass,
     aliases: distribution.aliases,
     acmCertificateArn: distribution.acmCertificateArn ?? "",
@@ -147,6 +151,7 @@ function ownedBehaviour(inputs: DistributionInputs): Record<string, unknown> {
     ViewerProtocolPolicy: "https-only",
     AllowedMethods: { Quantity: 3, Items: ["GET", "HEAD", "OPTIONS"], CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] } },
     CachePolicyId: cachePolicyId(inputs.cachePolicy),
+    ResponseHeadersPolicyId: inputs.responseHeadersPolicyId,
     Compress: inputs.compress,
     LambdaFunctionAssociations: list(
       inputs.viewerRequestFunctionArn === undefined ? [] : [viewerRequestAssociation(inputs.viewerRequestFunctionArn)],
@@ -278,6 +283,7 @@ const ownedBehaviourKeys = {
   ViewerProtocolPolicy: true,
   AllowedMethods: true,
   CachePolicyId: true,
+  ResponseHeadersPolicyId: true,
   Compress: true,
   LambdaFunctionAssociations: true,
 } as const;

@@ -25,6 +25,7 @@ export const maxUpdateAttempts = 3;
 export interface DistributionStepInputs {
   readonly originAccessControlId: string;
   readonly viewerRequestFunctionArn: string;
+  readonly responseHeadersPolicyId: string;
   /** The id recorded in status, if any. */
   readonly knownId?: string;
 }

@@ -282,6 +282,12 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
       expect(refused.message).toMatch(/^access denied for cloudfront:(Get|List|Create)OriginAccessControls?: /);
     });
 
+    it("ManageResponseHeadersPolicies: finding or creating the response headers policy fails, AccessDenied for cloudfront:*ResponseHeadersPolic*", async () => {
+      const refused = await stallsWithout(withoutStatement("ManageResponseHeadersPolicies"));
+      expect(refused.reason).toBe("AccessDenied");
+      expect(refused.message).toMatch(/^access denied for cloudfront:(Get|List|Create)ResponseHeadersPolic(y|ies): /);
+    });
+
     it("ManageEdgeFunctions: reading the edge function fails, AccessDenied for lambda:GetFunction on scb-edge-*", async () => {
       const refused = await stallsWithout(withoutStatement("ManageEdgeFunctions"));
       expect(refused.reason).toBe("AccessDenied");
@@ -392,7 +398,9 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
     // PutRuntimeManagementConfig is only sent when someone changed the function's runtime updates from Auto; the
     // edge-function step test changes it and sees it put back.
     // The actions granted ahead of the code that sends them (test/support/iam-actions.ts) are not sent yet.
-    const neverSentHere = new Set(["lambda:GetFunctionConfiguration", "lambda:PutRuntimeManagementConfig", ...grantedAheadOfCode]);
+    // UpdateResponseHeadersPolicy is only sent when the spec's CORS changes or someone edits the policy; the
+    // response-headers-policy step test does both.
+    const neverSentHere = new Set(["lambda:GetFunctionConfiguration", "lambda:PutRuntimeManagementConfig", "cloudfront:UpdateResponseHeadersPolicy", ...grantedAheadOfCode]);
     const unused = shippedPolicy().Statement.flatMap((statement) =>
       statement.Action.filter((action) => !neverSentHere.has(action))
         .filter((action) => !allowed.some((d) => d.statement === statement.Sid && covers(action, d.action)))

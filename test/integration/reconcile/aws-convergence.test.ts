@@ -3,7 +3,15 @@
 // in place against drift, and undone on deletion.
 // The cases run in order: they follow one resource through its life, each starting from the state the one
 // before left, and the last checks the IAM actions used over the whole run.
-import { GetDistributionCommand, CloudFrontClient, GetOriginAccessControlCommand, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
+import {
+  GetDistributionCommand,
+  CloudFrontClient,
+  GetOriginAccessControlCommand,
+  GetResponseHeadersPolicyCommand,
+  ListDistributionsCommand,
+  ListTagsForResourceCommand,
+  UpdateResponseHeadersPolicyCommand,
+} from "@aws-sdk/client-cloudfront";
 import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetObjectCommand, GetPublicAccessBlockCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -28,6 +36,7 @@ interface StoredScb {
     observedGeneration: number;
     url: string;
     originAccessControlId: string;
+    responseHeadersPolicyId: string;
     distribution: { id: string; arn: string; domainName: string; status: string };
     edgeFunction: { name: string; arn: string; version: string; codeSha256: string };
     conditions: { type: string; status: string; reason: string; message: string }[];
@@ -106,7 +115,7 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     expect(emitted).toBeLessThanOrEqual(4);
     const created = events.items.find((event) => event.reason === "Created");
     expect(created?.type).toBe("Normal");
-    for (const part of ["claimed bucket", "created origin access control", "created edge function", "created distribution", "lets only"]) {
+    for (const part of ["claimed bucket", "created origin access control", "created edge function", "created response headers policy", "created distribution", "lets only"]) {
       expect(created?.message).toContain(part);
     }
   });
@@ -159,6 +168,19 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     expect(exported).toBe(status.url);
   });
 
+  it("gives the distribution the resource's response headers policy: HSTS and Cache-Control: private, no CORS without spec.cors", async () => {
+    const { status } = await scb("courses");
+    const behaviour = (await cloudFront.send(new GetDistributionCommand({ Id: status.distribution.id }))).Distribution?.DistributionConfig?.DefaultCacheBehavior;
+    expect(behaviour?.ResponseHeadersPolicyId).toBe(status.responseHeadersPolicyId);
+    const headers = (await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }))).ResponseHeadersPolicy?.ResponseHeadersPolicyConfig;
+    expect(headers).toMatchObject({
+      SecurityHeadersConfig: { StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, Override: true } },
+      CustomHeadersConfig: { Items: [{ Header: "Cache-Control", Value: "private", Override: true }] },
+    });
+    expect(headers?.CorsConfig).toBeUndefined();
+    expect(status.conditions).toContainEqual(expect.objectContaining({ type: "ResponseHeadersReady", status: "True" }));
+  });
+
   it("makes zero mutating AWS calls for an in-sync resource, on an exposure pass and on a full pass", async () => {
     const key = `${namespace}/courses`;
     const runOnce = async (): Promise<readonly { operation: string }[]> => {
@@ -173,6 +195,30 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     operator.advanceClock(120_000);
     const full = await runOnce();
     expect(full.filter((c) => isMutating(c.operation))).toEqual([]);
+  });
+
+  it("puts back a response headers policy edited by hand on the next full pass, as drift", async () => {
+    const { status } = await scb("courses");
+    const driftBefore = operator.metrics.driftCorrections.get({ kind: "response-headers-policy" });
+    const read = await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }));
+    const config = read.ResponseHeadersPolicy?.ResponseHeadersPolicyConfig;
+    if (config === undefined) throw new Error("the emulator returned no policy config");
+    const shared = { ...config, CustomHeadersConfig: { Quantity: 1, Items: [{ Header: "Cache-Control", Value: "public, max-age=86400", Override: true }] } };
+    await cloudFront.send(new UpdateResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId, IfMatch: read.ETag, ResponseHeadersPolicyConfig: shared }));
+
+    operator.advanceClock(120_000); // a full pass is due
+    operator.manager.controller.queue.add(`${namespace}/courses`);
+    await waitFor(
+      async () => {
+        const now = await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }));
+        const restored = now.ResponseHeadersPolicy?.ResponseHeadersPolicyConfig?.CustomHeadersConfig?.Items?.[0]?.Value === "private";
+        // The metric is counted when the reconcile ends, a moment after the write.
+        const counted = operator.metrics.driftCorrections.get({ kind: "response-headers-policy" }) > driftBefore;
+        return restored && counted ? true : undefined;
+      },
+      { what: "Cache-Control: private to be put back, and counted as drift", timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect(operator.metrics.driftCorrections.get({ kind: "response-headers-policy" })).toBe(driftBefore + 1);
   });
 
   it("reverts Block Public Access switched off and a public statement added by hand, within one exposure interval", async () => {
@@ -263,7 +309,7 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     expect(after.url).toBe(`https://${after.distribution.domainName}`);
   });
 
-  it("deletes cleanly: distribution disabled then deleted, OAC deleted, function marked, statement and claim removed, bucket kept private", async () => {
+  it("deletes cleanly: distribution disabled then deleted, response headers policy and OAC deleted, function marked, statement and claim removed, bucket kept private", async () => {
     const { status } = await scb("courses");
     await kubectl(env, ["delete", "-n", namespace, "scb/courses", "--wait=false"]);
     await kubectl(env, ["wait", "-n", namespace, "--for=delete", "scb/courses", "--timeout=90s"]);
@@ -271,6 +317,7 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     const listed = await cloudFront.send(new ListDistributionsCommand({}));
     expect(listed.DistributionList?.Items ?? []).toEqual([]);
     await expect(cloudFront.send(new GetOriginAccessControlCommand({ Id: status.originAccessControlId }))).rejects.toMatchObject({ name: "NoSuchOriginAccessControl" });
+    await expect(cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId }))).rejects.toMatchObject({ name: "NoSuchResponseHeadersPolicy" });
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: status.edgeFunction.name }));
     expect(Object.keys(fn.Tags ?? {})).toContain("securedcontent.io/pending-deletion");
     await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: "NoSuchBucketPolicy" });

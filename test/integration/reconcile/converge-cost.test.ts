@@ -62,7 +62,7 @@ describe("the AWS calls of converging", { concurrent: false, shuffle: false }, (
   it("while CloudFront deploys, requeues read the distribution only, not the OAC, the function, or exposure read moments ago", async () => {
     await applyAndWaitReady(["lessons"]);
     const [first, ...requeues] = operations("lessons");
-    expect(first).toEqual(expect.arrayContaining(["CreateOriginAccessControl", "CreateFunction", "CreateDistributionWithTags", "GetBucketPolicy"]));
+    expect(first).toEqual(expect.arrayContaining(["CreateOriginAccessControl", "CreateFunction", "CreateResponseHeadersPolicy", "CreateDistributionWithTags", "GetBucketPolicy"]));
     // The emulator deploys after two reads: at least one requeue saw InProgress, the last one Deployed.
     expect(requeues.length).toBeGreaterThanOrEqual(2);
     for (const calls of requeues) expect(calls).toEqual(["GetDistribution"]);

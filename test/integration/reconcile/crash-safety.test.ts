@@ -3,7 +3,7 @@
 // The cases run in order: they share one namespace, so the operators of each case also reconcile what earlier
 // cases left there, and a crash point counts every mutating call its operator makes; each case's counts assume
 // the leftovers are already in sync and that no other case's operator is running.
-import { CloudFrontClient, ListDistributionsCommand, ListOriginAccessControlsCommand } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, ListDistributionsCommand, ListOriginAccessControlsCommand, ListResponseHeadersPoliciesCommand } from "@aws-sdk/client-cloudfront";
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -69,19 +69,22 @@ describe("crash safety", { concurrent: false, shuffle: false }, () => {
     return applyBucketResource(env, { name, namespace, bucket, pool: lifecycle.pool });
   }
 
-  async function countFor(name: string, bucket: string): Promise<{ distributions: number; oacs: number; functions: number }> {
+  async function countFor(name: string, bucket: string): Promise<{ distributions: number; oacs: number; functions: number; headersPolicies: number }> {
     const distributions = (await cloudFront.send(new ListDistributionsCommand({}))).DistributionList?.Items ?? [];
     const oacs = (await cloudFront.send(new ListOriginAccessControlsCommand({}))).OriginAccessControlList?.Items ?? [];
+    const policies = (await cloudFront.send(new ListResponseHeadersPoliciesCommand({ Type: "custom" }))).ResponseHeadersPolicyList?.Items ?? [];
     const functions = (await lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
     return {
       distributions: distributions.filter((d) => d.Origins?.Items?.some((o) => o.DomainName?.startsWith(`${bucket}.`))).length,
       // The cluster's shared OACs: one, however many resources there are and wherever a crash hit.
       oacs: oacs.filter((o) => o.Name?.startsWith("scb-shared-test-") === true || o.Name?.includes(`-${namespace}-${name}-`) === true).length,
       functions: functions.filter((f) => f.FunctionName?.includes(`-${namespace}-${name}-`)).length,
+      // The resource's own response headers policy, named after it.
+      headersPolicies: policies.filter((p) => p.ResponseHeadersPolicy?.ResponseHeadersPolicyConfig?.Name?.includes(`-${namespace}-${name}-`) === true).length,
     };
   }
 
-  it("converges to one distribution, one OAC and one function after a crash at every mutating call", async () => {
+  it("converges to one distribution, one OAC, one function and one response headers policy after a crash at every mutating call", async () => {
     // A clean run says how many mutating calls creating one resource takes.
     const reference = await startTestOperator(env, operatorOptions());
     await apply("reference", "crash-reference");
@@ -89,7 +92,7 @@ describe("crash safety", { concurrent: false, shuffle: false }, () => {
     // The reference made the cluster's shared OAC; the resources after it find it, so they make one call fewer.
     const mutatingCalls = reference.calls.calls.filter((c) => isMutating(c.operation) && c.operation !== "CreateOriginAccessControl").length;
     await reference.stop();
-    expect(mutatingCalls).toBeGreaterThanOrEqual(5); // claim, Block Public Access, function, distribution, policy
+    expect(mutatingCalls).toBeGreaterThanOrEqual(6); // claim, Block Public Access, function, headers policy, distribution, policy
 
     for (let crashAt = 1; crashAt <= mutatingCalls; crashAt += 1) {
       const name = `crash-${crashAt}`;
@@ -110,7 +113,7 @@ describe("crash safety", { concurrent: false, shuffle: false }, () => {
       } finally {
         await fresh.stop();
       }
-      expect({ crashAt, ...(await countFor(name, bucket)) }).toEqual({ crashAt, distributions: 1, oacs: 1, functions: 1 });
+      expect({ crashAt, ...(await countFor(name, bucket)) }).toEqual({ crashAt, distributions: 1, oacs: 1, functions: 1, headersPolicies: 1 });
     }
   }, 300_000);
 
@@ -122,8 +125,8 @@ describe("crash safety", { concurrent: false, shuffle: false }, () => {
     await kubectl(env, ["delete", "-n", namespace, "scb/delete-reference", "--timeout=60s"]);
     const mutatingCalls = reference.calls.since(before).filter((c) => isMutating(c.operation)).length;
     await reference.stop();
-    // disable, delete distribution, mark function, policy, claim (the shared OAC stays: the others use it)
-    expect(mutatingCalls).toBeGreaterThanOrEqual(5);
+    // disable, delete distribution, delete headers policy, mark function, policy, claim (the shared OAC stays: the others use it)
+    expect(mutatingCalls).toBeGreaterThanOrEqual(6);
 
     for (let crashAt = 1; crashAt <= mutatingCalls; crashAt += 1) {
       const name = `delete-${crashAt}`;
@@ -146,21 +149,21 @@ describe("crash safety", { concurrent: false, shuffle: false }, () => {
         await fresh.stop();
       }
       // The shared OAC is still there for the distributions of the other resources in the namespace.
-      expect({ crashAt, ...(await countFor(name, bucket)) }).toEqual({ crashAt, distributions: 0, oacs: 1, functions: 1 });
+      expect({ crashAt, ...(await countFor(name, bucket)) }).toEqual({ crashAt, distributions: 0, oacs: 1, functions: 1, headersPolicies: 0 });
       const tags = (await lambda.send(new GetFunctionCommand({ FunctionName: functionName }))).Tags ?? {};
       expect(Object.keys(tags)).toContain("securedcontent.io/pending-deletion");
       await expect(s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).rejects.toMatchObject({ name: "NoSuchBucketPolicy" });
     }
   }, 300_000);
 
-  it("deletes cleanly after a crash that left a new distribution out of status, finding it by caller reference", async () => {
+  it("deletes cleanly after a crash that left a new distribution or response headers policy out of status, finding each again", async () => {
     const reference = await startTestOperator(env, operatorOptions());
     await apply("unrecorded-reference", "unrecorded-reference");
     await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/unrecorded-reference", "--timeout=60s"]);
     const order = reference.calls.calls.filter((c) => isMutating(c.operation)).map((c) => c.operation);
     await reference.stop();
     // The shared OAC already exists (earlier cases made it) and is found by name whatever status says.
-    const creates = ["CreateDistributionWithTags"].map((operation) => order.indexOf(operation) + 1);
+    const creates = ["CreateResponseHeadersPolicy", "CreateDistributionWithTags"].map((operation) => order.indexOf(operation) + 1);
     expect(creates.every((index) => index > 0)).toBe(true);
 
     for (const crashAt of creates) {
@@ -171,7 +174,7 @@ describe("crash safety", { concurrent: false, shuffle: false }, () => {
       await apply(name, bucket);
       await waitFor(() => (crash.hasCrashed() ? true : undefined), { what: `the crash after mutating call ${crashAt}`, timeoutMs: 30_000, intervalMs: 50 });
       await doomed.stop();
-      const status = (await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.status.distribution.id}"])).trim();
+      const status = (await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.status.distribution.id}{.status.responseHeadersPolicyId}"])).trim();
       expect(status).toBe("");
 
       await kubectl(env, ["delete", "-n", namespace, `scb/${name}`, "--wait=false"]);
@@ -182,7 +185,7 @@ describe("crash safety", { concurrent: false, shuffle: false }, () => {
         await fresh.stop();
       }
       const left = await countFor(name, bucket);
-      expect({ crashAt, distributions: left.distributions, oacs: left.oacs }).toEqual({ crashAt, distributions: 0, oacs: 1 });
+      expect({ crashAt, distributions: left.distributions, oacs: left.oacs, headersPolicies: left.headersPolicies }).toEqual({ crashAt, distributions: 0, oacs: 1, headersPolicies: 0 });
     }
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 // Deletion cases beyond the happy path: deletionPolicy Retain, and a resource deleted while CloudFront is
 // still deploying its distribution.
-import { CloudFrontClient, GetDistributionCommand, GetOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, GetDistributionCommand, GetOriginAccessControlCommand, GetResponseHeadersPolicyCommand } from "@aws-sdk/client-cloudfront";
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { awsClientConfig } from "../../harness/env.ts";
@@ -32,14 +32,17 @@ describe("deletion", () => {
     return applyBucketResource(env, { name, namespace, bucket, pool: lifecycle.pool, deletionPolicy });
   }
 
-  async function statusOf(name: string): Promise<{ distribution?: { id: string; status: string }; originAccessControlId?: string }> {
-    return JSON.parse((await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.status}"])) || "{}") as {
-      distribution?: { id: string; status: string };
-      originAccessControlId?: string;
-    };
+  interface Observed {
+    distribution?: { id: string; status: string };
+    originAccessControlId?: string;
+    responseHeadersPolicyId?: string;
   }
 
-  it("with Retain, leaves the distribution, OAC and policy in place and only releases the claim", async () => {
+  async function statusOf(name: string): Promise<Observed> {
+    return JSON.parse((await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.status}"])) || "{}") as Observed;
+  }
+
+  it("with Retain, leaves the distribution, OAC, response headers policy and bucket policy in place and only releases the claim", async () => {
     await apply("kept", "kept-bucket", "Retain");
     await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/kept", "--timeout=60s"]);
     const status = await statusOf("kept");
@@ -49,6 +52,9 @@ describe("deletion", () => {
     expect(distribution.Distribution?.DistributionConfig?.Enabled).toBe(true);
     await expect(cloudFront.send(new GetOriginAccessControlCommand({ Id: status.originAccessControlId ?? "" }))).resolves.toMatchObject({
       OriginAccessControl: { Id: status.originAccessControlId },
+    });
+    await expect(cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId ?? "" }))).resolves.toMatchObject({
+      ResponseHeadersPolicy: { Id: status.responseHeadersPolicyId },
     });
     const policy = (await s3.send(new GetBucketPolicyCommand({ Bucket: "kept-bucket" }))).Policy ?? "";
     expect(policy).toContain("cloudfront.amazonaws.com");
@@ -69,6 +75,10 @@ describe("deletion", () => {
     await kubectl(env, ["delete", "-n", namespace, "scb/hasty", "--wait=false"]);
     await kubectl(env, ["wait", "-n", namespace, "--for=delete", "scb/hasty", "--timeout=60s"]);
     await expect(cloudFront.send(new GetDistributionCommand({ Id: status.distribution?.id ?? "" }))).rejects.toMatchObject({ name: "NoSuchDistribution" });
+    // Deleted once the distribution was gone: CloudFront refused it while the distribution still named it.
+    await expect(cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: status.responseHeadersPolicyId ?? "" }))).rejects.toMatchObject({
+      name: "NoSuchResponseHeadersPolicy",
+    });
     await expect(s3.send(new GetBucketPolicyCommand({ Bucket: "hasty-bucket" }))).rejects.toMatchObject({ name: "NoSuchBucketPolicy" });
   });
 });

@@ -19,6 +19,7 @@ import { ownershipTags } from "../../../src/reconcile/common/naming.ts";
 import type { StepContext } from "../../../src/reconcile/common/context.ts";
 import { ensureDistribution, maxUpdateAttempts } from "../../../src/reconcile/distribution/ensure.ts";
 import { ensureOriginAccessControl } from "../../../src/reconcile/origin-access-control/ensure.ts";
+import { ensureResponseHeadersPolicy } from "../../../src/reconcile/response-headers-policy/ensure.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { readUntilDeployed, required } from "../moto/fixtures.ts";
 import { isMutating, stepContext, stepResource, useStepClients } from "./step-fixtures.ts";
@@ -44,10 +45,13 @@ async function originAccessControlFor(ctx: StepContext): Promise<string> {
 
 /** Runs the step and returns what it did, with the AWS operations it called (`Operation` or `Operation:Error`). */
 async function run(ctx: StepContext, inputs: { originAccessControlId: string; version: number; knownId?: string }) {
+  // The resource's response headers policy, made through a context of its own so its notices stay out of these.
+  const headers = await ensureResponseHeadersPolicy(stepContext(ctx.resource, clients.aws), undefined);
   const mark = calls.length;
   const outcome = await ensureDistribution(ctx, {
     originAccessControlId: inputs.originAccessControlId,
     viewerRequestFunctionArn: functionArn(inputs.version),
+    responseHeadersPolicyId: headers.value,
     ...(inputs.knownId === undefined ? {} : { knownId: inputs.knownId }),
   });
   const made = calls.slice(mark).map((call) => (call.outcome === "success" ? call.operation : `${call.operation}:${call.outcome}`));

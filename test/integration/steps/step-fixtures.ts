@@ -62,6 +62,7 @@ export const defaultStepSettings: OperatorSettings = {
 export interface StepResourceSpec {
   readonly auth?: { readonly userPoolId: string; readonly clientIds: readonly string[]; readonly requiredGroups: readonly string[] };
   readonly distribution?: Record<string, unknown>;
+  readonly cors?: Record<string, unknown>;
   readonly uid?: string;
 }
 
@@ -73,6 +74,7 @@ export function stepResource(name: string, spec: StepResourceSpec = {}): Secured
       bucket: { name: `${name}-content`, region: "us-east-1" },
       auth: spec.auth ?? { userPoolId: "us-east-1_AbCdEf123", clientIds: ["client1"], requiredGroups: ["students"] },
       ...(spec.distribution === undefined ? {} : { distribution: spec.distribution }),
+      ...(spec.cors === undefined ? {} : { cors: spec.cors }),
     },
   });
   if (!parsed.ok) throw parsed.error;
@@ -80,5 +82,5 @@ export function stepResource(name: string, spec: StepResourceSpec = {}): Secured
 }
 
 export function stepContext(resource: SecuredContentBucket, aws: AwsClients, settings: OperatorSettings = defaultStepSettings): StepContext {
-  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [], originAccessControls: new NameIndex({ maxAgeMs: 60_000 }), fullSharedOriginAccessControls: new Set() };
+  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [], originAccessControls: new NameIndex({ maxAgeMs: 60_000 }), fullSharedOriginAccessControls: new Set(), responseHeadersPolicies: new NameIndex({ maxAgeMs: 60_000 }) };
 }

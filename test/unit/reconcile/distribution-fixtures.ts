@@ -7,6 +7,7 @@ export const sampleDistributionInputs: DistributionInputs = {
   bucketRegion: "us-east-1",
   originAccessControlId: "E2QWRUHAPOMQZL",
   viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-learning-courses:3",
+  responseHeadersPolicyId: "5c5a6e1f-0b7e-4c3a-9d2e-111122223333",
   priceClass: "PriceClass_100",
   aliases: [],
   acmCertificateArn: "",

@@ -8,6 +8,7 @@ const timings = { now: 1_000_000, fullResyncMs: 600_000, exposureResyncMs: 60_00
 const deployedStatus: SecuredContentBucketStatus = {
   distribution: { id: "E2EXAMPLE", arn: "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE", domainName: "d1.cloudfront.net", status: "Deployed" },
   originAccessControlId: "EOAC",
+  responseHeadersPolicyId: "5c5a6e1f-0b7e-4c3a-9d2e-111122223333",
   edgeFunction: { name: "scb-edge-x", arn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x", version: "3" },
   conditions: [{ type: "Ready", status: "True", reason: "Ready", message: "", lastTransitionTime: "2026-01-01T00:00:00Z" }],
 };
@@ -23,7 +24,7 @@ function resource(status: SecuredContentBucketStatus = deployedStatus, generatio
 }
 
 /** The deployed status without one field. */
-function without(field: "distribution" | "edgeFunction"): SecuredContentBucketStatus {
+function without(field: "distribution" | "edgeFunction" | "responseHeadersPolicyId"): SecuredContentBucketStatus {
   return Object.fromEntries(Object.entries(deployedStatus).filter(([key]) => key !== field));
 }
 
@@ -60,7 +61,12 @@ describe("choosePass", () => {
     const recent = choosePass(resource(), record({ outcome: "deploying", exposureReadAt: timings.now - 29_999 }), timings);
     expect(recent).toEqual({
       kind: "deploying",
-      inputs: { distributionId: "E2EXAMPLE", originAccessControlId: "EOAC", viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x:3" },
+      inputs: {
+        distributionId: "E2EXAMPLE",
+        originAccessControlId: "EOAC",
+        viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x:3",
+        responseHeadersPolicyId: "5c5a6e1f-0b7e-4c3a-9d2e-111122223333",
+      },
       exposureDue: false,
     });
     const due = choosePass(resource(), record({ outcome: "deploying", exposureReadAt: timings.now - 30_000 }), timings);
@@ -69,6 +75,8 @@ describe("choosePass", () => {
 
   it("runs a full pass while deploying when status lacks an id the deploying pass needs", () => {
     expect(choosePass(resource(without("edgeFunction")), record({ outcome: "deploying" }), timings)).toEqual({ kind: "full" });
+    // A status written before the operator managed a response headers policy.
+    expect(choosePass(resource(without("responseHeadersPolicyId")), record({ outcome: "deploying" }), timings)).toEqual({ kind: "full" });
     expect(choosePass(resource({ ...deployedStatus, edgeFunction: { name: "f", arn: "arn" } }), record({ outcome: "deploying" }), timings)).toEqual({ kind: "full" });
   });
 });

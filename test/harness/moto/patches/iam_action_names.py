@@ -176,7 +176,7 @@ def _cloudfront_resource(operation: str, path: str, query: Mapping[str, list[str
     # /2020-05-31/<kind>[/<id>[/...]]
     kind = parts[1] if len(parts) > 1 else ""
     ident = unquote(parts[2]) if len(parts) > 2 else "*"
-    if kind in ("distribution", "origin-access-control", "function", "cache-policy", "origin-request-policy", "key-group", "public-key"):
+    if kind in ("distribution", "origin-access-control", "response-headers-policy", "function", "cache-policy", "origin-request-policy", "key-group", "public-key"):
         return f"arn:{partition}:cloudfront::{account}:{kind}/{ident}"
     return "*"
 
