@@ -17,9 +17,9 @@ import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } fro
 import { ensureDistribution } from "./distribution/ensure.ts";
 import { ensureEdgeFunction } from "./edge-function/ensure.ts";
 import { ensureOriginAccessControl } from "./origin-access-control/ensure.ts";
-import { choosePass, PassHistory, type DeployingInputs } from "./passes.ts";
+import { choosePass, PassHistory, type DeployingInputs, type VerifiedIds } from "./passes.ts";
 import { retireAws } from "./retire.ts";
-import { inSync, ownerOf, type OperatorSettings, type StepContext } from "./common/context.ts";
+import { inSync, ownerOf, type Notice, type OperatorSettings, type StepContext } from "./common/context.ts";
 import { NameIndex } from "./common/name-index.ts";
 import type { DistributionStatus } from "../api/index.ts";
 
@@ -53,8 +53,10 @@ export class AwsConvergence implements Convergence {
       if (pass.kind === "deploying") return await this.#deployingPass(ctx, pass.inputs, pass.exposureDue);
       await claimBucket(ctx);
       if (pass.kind === "exposure") return await this.#exposurePass(ctx, pass.distributionArn);
+      if (pass.untrusted !== undefined) ctx.notices.push(untrustedStatusNotice(pass.untrusted));
       const result = await this.#fullPass(ctx);
-      this.#history.recordFullPass(resource, result.progress.state === "ready" ? "ready" : deployingOnly(result) ? "deploying" : undefined, this.#now());
+      const outcome = result.progress.state === "ready" ? "ready" : deployingOnly(result) ? "deploying" : undefined;
+      this.#history.recordFullPass(resource, outcome, this.#now(), verifiedIds(result.fields));
       return result;
     } catch (error) {
       if (pass.kind === "deploying") this.#history.forget(resource); // the retry runs a full pass
@@ -100,7 +102,8 @@ export class AwsConvergence implements Convergence {
       viewerRequestFunctionArn: inputs.viewerRequestFunctionArn,
       knownId: inputs.distributionId,
     });
-    const readExposure = exposureDue || distribution.value.arn !== resource.status?.distribution?.arn;
+    // A replacement has a new id: the policy must name it.
+    const readExposure = exposureDue || distribution.value.id !== inputs.distributionId;
     if (readExposure) {
       if (!exposureDue) await claimBucket(ctx);
       await ensureBucketPolicy(ctx, distribution.value.arn);
@@ -109,7 +112,7 @@ export class AwsConvergence implements Convergence {
     if (readExposure) conditions.push(bucketSecured(resource));
     const fields = await this.#addressFields(ctx, distribution.value);
     const deployed = distribution.condition.status === "True";
-    this.#history.recordDeployingPass(resource, deployed, exposureDue ? this.#now() : undefined);
+    this.#history.recordDeployingPass(resource, deployed, exposureDue ? this.#now() : undefined, distribution.value);
     if (!deployed) return this.#reconciling(ctx, conditions, fields, distribution.condition);
     return { conditions, fields, progress: readyProgress(resource), notices: ctx.notices };
   }
@@ -179,6 +182,28 @@ export class AwsConvergence implements Convergence {
     const progress: Progress = { state: "reconciling", reason: why.reason, message: why.message };
     return { conditions, fields, progress, requeueAfterMs: this.#options.deployingRequeueMs, notices: ctx.notices };
   }
+}
+
+/**
+ * The ids a full pass wrote to status: each was verified as this resource's own (the distribution by its caller
+ * reference, the OAC by its name, the function by its name and tags) or created by it.
+ */
+function verifiedIds(fields: ObservedFields): VerifiedIds {
+  const edge = fields.edgeFunction;
+  return {
+    ...(fields.distribution === undefined ? {} : { distributionId: fields.distribution.id, distributionArn: fields.distribution.arn }),
+    ...(fields.originAccessControlId === undefined ? {} : { originAccessControlId: fields.originAccessControlId }),
+    ...(edge?.version === undefined ? {} : { viewerRequestFunctionArn: `${edge.arn}:${edge.version}` }),
+  };
+}
+
+/** Status changed behind the operator's back: said without repeating what it names. */
+function untrustedStatusNotice(fields: readonly string[]): Notice {
+  return {
+    kind: "warning",
+    reason: "StatusNotTrusted",
+    message: `${fields.join(", ")} in status differ from what the operator verified; ignoring status and reading AWS again`,
+  };
 }
 
 function bucketSecured(resource: SecuredContentBucket): ConditionUpdate {

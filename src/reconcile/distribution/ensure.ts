@@ -17,7 +17,7 @@ import {
   withOwnedFields,
   type DistributionInputs,
 } from "./desired.ts";
-import { findDistributions, getDistribution, liveOf, type LiveDistribution } from "./read.ts";
+import { findDistributions, findOwnedDistributions, getDistribution, liveOf, notOursNotice, type LiveDistribution } from "./read.ts";
 
 /** How often an update is tried when someone else changes the distribution between our read and our write. */
 export const maxUpdateAttempts = 3;
@@ -59,6 +59,9 @@ function deployedCondition(ctx: StepContext, state: DistributionStatus): Conditi
 async function findKnown(ctx: StepContext, id: string): Promise<{ live?: LiveDistribution; replaces?: string }> {
   const live = await getDistribution(ctx, id);
   if (live === undefined) {
+    // An id that never was ours (status written by someone else) must not cause a second distribution.
+    const [owned] = await findOwnedDistributions(ctx);
+    if (owned !== undefined) return { live: owned };
     ctx.notices.push({
       kind: "drift",
       reason: "DistributionMissing",
@@ -68,12 +71,8 @@ async function findKnown(ctx: StepContext, id: string): Promise<{ live?: LiveDis
     return { replaces: id };
   }
   if (!isCallerReferenceOf(live.config.CallerReference, ctx.resource.metadata.uid)) {
-    // A status copied from elsewhere (a restored backup, say): that distribution belongs to another resource.
-    ctx.notices.push({
-      kind: "warning",
-      reason: "DistributionNotOwned",
-      message: `distribution ${id} recorded in status was created for another resource; leaving it alone`,
-    });
+    // A status copied from elsewhere (a restored backup), or written by someone else: never act on it.
+    ctx.notices.push(notOursNotice());
     return {};
   }
   return { live };

@@ -8,7 +8,7 @@ import { hasAwsCode } from "../../aws/errors.ts";
 import { inSync, type StepContext, type StepOutcome } from "../common/context.ts";
 import { sharedOriginAccessControlIndex } from "../common/naming.ts";
 import { desiredFor, driftedSettings, sharedOriginAccessControl, type OwnedSettings } from "./desired.ts";
-import { allOriginAccessControlIds, findOriginAccessControlByName, getOriginAccessControl, type FoundOriginAccessControl } from "./read.ts";
+import { allOriginAccessControlIds, findOriginAccessControlByName, getOriginAccessControl, notOursNotice, type FoundOriginAccessControl } from "./read.ts";
 
 export interface OriginAccessControlUse {
   readonly id: string;
@@ -75,6 +75,7 @@ async function keepKnown(ctx: StepContext, known: { id?: string; inUse: boolean 
   if (known.id === undefined) return undefined;
   const found = await getOriginAccessControl(ctx, known.id);
   const desired = desiredFor(ctx.owner, found?.settings.Name);
+  if (found !== undefined && desired === undefined) ctx.notices.push(notOursNotice());
   if (found === undefined || desired === undefined) return undefined;
   const sharedIndex = sharedOriginAccessControlIndex(ctx.owner.cluster, desired.Name);
   if (!known.inUse && sharedIndex !== undefined && ctx.fullSharedOriginAccessControls.has(sharedIndex)) return undefined;

@@ -7,7 +7,7 @@ import { isAwsError } from "../../aws/errors.ts";
 import type { StepContext } from "../common/context.ts";
 import { sharedOriginAccessControlIndex } from "../common/naming.ts";
 import { desiredFor, ownOriginAccessControl } from "./desired.ts";
-import { findOriginAccessControlByName, getOriginAccessControl } from "./read.ts";
+import { findOriginAccessControlByName, getOriginAccessControl, notOursNotice } from "./read.ts";
 
 /** The OAC in status when it is one this resource used, else its own found by name. */
 async function retirable(ctx: StepContext): Promise<{ id: string; etag: string | undefined; shared: boolean } | undefined> {
@@ -17,6 +17,7 @@ async function retirable(ctx: StepContext): Promise<{ id: string; etag: string |
   if (byId !== undefined && desiredFor(ctx.owner, name) !== undefined) {
     return { id: byId.id, etag: byId.etag, shared: sharedOriginAccessControlIndex(ctx.owner.cluster, name) !== undefined };
   }
+  if (byId !== undefined) ctx.notices.push(notOursNotice());
   const own = await findOriginAccessControlByName(ctx, ownOriginAccessControl(ctx.owner).Name);
   if (own === undefined) return undefined;
   return { id: own.id, etag: (await getOriginAccessControl(ctx, own.id))?.etag, shared: false };
