@@ -12,7 +12,7 @@ import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { ensureExportConfigMap } from "./address-export.ts";
 import { claimBucket } from "./bucket/claim.ts";
 import { checkEncryption } from "./bucket/encryption.ts";
-import { ensureBlockPublicAccess, ensureBucketPolicy } from "./bucket/exposure.ts";
+import { ensureBlockPublicAccess, ensureBucketPolicy, otherReadersMessage, type BucketPolicyOutcome } from "./bucket/exposure.ts";
 import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
 import { ensureDistribution } from "./distribution/ensure.ts";
 import { ensureEdgeFunction } from "./edge-function/ensure.ts";
@@ -73,7 +73,7 @@ export class AwsConvergence implements Convergence {
     const { aws, settings } = this.#options;
     return {
       resource,
-      owner: ownerOf(resource, settings.clusterName),
+      owner: ownerOf(resource, settings),
       aws,
       settings,
       signal,
@@ -104,12 +104,9 @@ export class AwsConvergence implements Convergence {
     });
     // A replacement has a new id: the policy must name it.
     const readExposure = exposureDue || distribution.value.id !== inputs.distributionId;
-    if (readExposure) {
-      if (!exposureDue) await claimBucket(ctx);
-      await ensureBucketPolicy(ctx, distribution.value.arn);
-    }
+    const policy = readExposure ? await this.#claimedPolicy(ctx, distribution.value.arn, !exposureDue) : undefined;
     const conditions: ConditionUpdate[] = [distribution.condition];
-    if (readExposure) conditions.push(bucketSecured(resource));
+    if (policy !== undefined) conditions.push(bucketSecured(resource, policy.otherReaders));
     const fields = await this.#addressFields(ctx, distribution.value);
     const deployed = distribution.condition.status === "True";
     this.#history.recordDeployingPass(resource, deployed, exposureDue ? this.#now() : undefined, distribution.value);
@@ -117,10 +114,16 @@ export class AwsConvergence implements Convergence {
     return { conditions, fields, progress: readyProgress(resource), notices: ctx.notices };
   }
 
+  /** The bucket policy, after the claim when it was not read in this pass yet. */
+  async #claimedPolicy(ctx: StepContext, distributionArn: string, claimFirst: boolean): Promise<BucketPolicyOutcome> {
+    if (claimFirst) await claimBucket(ctx);
+    return ensureBucketPolicy(ctx, distributionArn);
+  }
+
   async #exposurePass(ctx: StepContext, distributionArn: string): Promise<ConvergenceResult> {
     await ensureBlockPublicAccess(ctx);
-    await ensureBucketPolicy(ctx, distributionArn);
-    return { conditions: [bucketSecured(ctx.resource)], fields: {}, progress: readyProgress(ctx.resource), notices: ctx.notices };
+    const policy = await ensureBucketPolicy(ctx, distributionArn);
+    return { conditions: [bucketSecured(ctx.resource, policy.otherReaders)], fields: {}, progress: readyProgress(ctx.resource), notices: ctx.notices };
   }
 
   async #fullPass(ctx: StepContext): Promise<ConvergenceResult> {
@@ -145,8 +148,8 @@ export class AwsConvergence implements Convergence {
         ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
       }),
     );
-    await ensureBucketPolicy(ctx, distribution.value.arn);
-    conditions.push(distribution.condition, bucketSecured(resource), await checkEncryption(ctx, distribution.value.arn));
+    const policy = await ensureBucketPolicy(ctx, distribution.value.arn);
+    conditions.push(distribution.condition, bucketSecured(resource, policy.otherReaders), await checkEncryption(ctx, distribution.value.arn));
     Object.assign(fields, await this.#addressFields(ctx, distribution.value));
     if (distribution.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, distribution.condition);
     return { conditions, fields, progress: readyProgress(resource), notices: ctx.notices };
@@ -206,8 +209,13 @@ function untrustedStatusNotice(fields: readonly string[]): Notice {
   };
 }
 
-function bucketSecured(resource: SecuredContentBucket): ConditionUpdate {
-  return inSync(conditionTypes.bucketSecured, "Block Public Access is on and only the distribution may read", resource.metadata.generation);
+/** Exclusive only when nothing else in the bucket policy lets anyone read: otherwise it says so. */
+function bucketSecured(resource: SecuredContentBucket, otherReaders: readonly string[]): ConditionUpdate {
+  const type = conditionTypes.bucketSecured;
+  const generation = resource.metadata.generation;
+  if (otherReaders.length === 0) return inSync(type, "Block Public Access is on and only the distribution may read", generation);
+  const message = `Block Public Access is on and the distribution may read; ${otherReadersMessage(resource.spec.bucket.name, otherReaders)}`;
+  return { type, status: "True", reason: "OtherReaders", message, observedGeneration: generation };
 }
 
 /** A full pass that found everything in sync and is only waiting for CloudFront to deploy. */

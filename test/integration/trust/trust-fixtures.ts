@@ -1,4 +1,6 @@
-// What the tenancy tests read back from the cluster: a resource's status and its Events.
+// What the tenancy tests apply and read back from the cluster: a resource over an existing bucket, its status
+// and its Events.
+import type { SeededPool } from "../../harness/cognito.ts";
 import type { HarnessEnv } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
@@ -42,4 +44,20 @@ export async function warningsOf(env: HarnessEnv, object: string, reason?: strin
 /** The condition of this type in status, if any. */
 export function conditionOf(status: ScbStatus, type: string): ScbStatus["conditions"] extends readonly (infer C)[] | undefined ? C | undefined : never {
   return status.conditions?.find((condition) => condition.type === type);
+}
+
+/** Applies a SecuredContentBucket for a bucket that already exists (lifecycle-fixtures seeds a new one). */
+export async function applyOverExistingBucket(env: HarnessEnv, object: string, bucket: string, pool: SeededPool): Promise<void> {
+  const [namespace = "", name = ""] = object.split("/");
+  await kubectl(env, ["apply", "-f", "-"], {
+    input: JSON.stringify({
+      apiVersion: "securedcontent.io/v1alpha1",
+      kind: "SecuredContentBucket",
+      metadata: { name, namespace },
+      spec: {
+        bucket: { name: bucket, region: "us-east-1" },
+        auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups: ["paid-students"] },
+      },
+    }),
+  });
 }

@@ -10,7 +10,12 @@ import {
 import { distributionIdInMessage } from "../../../src/reconcile/distribution/ensure.ts";
 import { desiredFor, driftedSettings, ownOriginAccessControl, sharedOriginAccessControl } from "../../../src/reconcile/origin-access-control/desired.ts";
 import { firstOpenIndex } from "../../../src/reconcile/origin-access-control/ensure.ts";
-import { sharedOriginAccessControlIndex, sharedOriginAccessControlName } from "../../../src/reconcile/common/naming.ts";
+import {
+  legacySharedOriginAccessControlIndex,
+  legacySharedOriginAccessControlName,
+  sharedOriginAccessControlIndex,
+  sharedOriginAccessControlName,
+} from "../../../src/reconcile/common/naming.ts";
 
 function resource(distribution: Record<string, unknown> = {}): SecuredContentBucket {
   const parsed = parseSecuredContentBucket({
@@ -119,25 +124,38 @@ describe("distributionIdInMessage", () => {
 });
 
 describe("origin access control settings", () => {
-  const owner = { cluster: "prod", namespace: "learning", name: "courses", uid: "0b7e3c1a" };
-  const desired = sharedOriginAccessControl(owner.cluster, 1);
+  const prodUid = "5f3c2b10-aaaa-4bbb-8ccc-0123456789ab";
+  const prod = { cluster: "prod", clusterUid: prodUid };
+  const owner = { ...prod, namespace: "learning", name: "courses", uid: "0b7e3c1a" };
+  const desired = sharedOriginAccessControl(prod, 1);
 
   it("signs S3 requests always, with sigv4, under a name per cluster and number", () => {
     expect(desired).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
     expect(desired.Name).toMatch(/^scb-shared-prod-[0-9a-f]{8}-1$/);
-    expect(sharedOriginAccessControl("prod", 2).Name).toMatch(/-2$/);
-    expect(sharedOriginAccessControl("staging", 1).Name).not.toBe(desired.Name);
-    expect(sharedOriginAccessControlName("c".repeat(64), 999_999).length).toBeLessThanOrEqual(64);
+    expect(sharedOriginAccessControl(prod, 2).Name).toMatch(/-2$/);
+    expect(sharedOriginAccessControl({ ...prod, cluster: "staging" }, 1).Name).not.toBe(desired.Name);
+    // Another cluster of the same CLUSTER_NAME: another uid, another name.
+    expect(sharedOriginAccessControl({ ...prod, clusterUid: "77aa0c3e-dddd-4eee-8fff-ba9876543210" }, 1).Name).not.toBe(desired.Name);
+    expect(sharedOriginAccessControlName({ cluster: "c".repeat(64), clusterUid: prodUid }, 999_999).length).toBeLessThanOrEqual(64);
   });
 
   it("recognizes its cluster's shared OACs and a resource's own, and nothing else", () => {
-    expect(sharedOriginAccessControlIndex("prod", sharedOriginAccessControlName("prod", 7))).toBe(7);
-    expect(sharedOriginAccessControlIndex("prod", sharedOriginAccessControlName("staging", 7))).toBeUndefined();
-    expect(sharedOriginAccessControlIndex("prod", "scb-shared-prod-00000000-1")).toBeUndefined();
+    const twin = { ...prod, clusterUid: "77aa0c3e-dddd-4eee-8fff-ba9876543210" };
+    expect(sharedOriginAccessControlIndex(prod, sharedOriginAccessControlName(prod, 7))).toBe(7);
+    expect(sharedOriginAccessControlIndex(prod, sharedOriginAccessControlName({ ...prod, cluster: "staging" }, 7))).toBeUndefined();
+    expect(sharedOriginAccessControlIndex(prod, sharedOriginAccessControlName(twin, 7))).toBeUndefined();
+    expect(sharedOriginAccessControlIndex(prod, "scb-shared-prod-00000000-1")).toBeUndefined();
     expect(desiredFor(owner, desired.Name)).toEqual(desired);
     expect(desiredFor(owner, ownOriginAccessControl(owner).Name)).toEqual(ownOriginAccessControl(owner));
     expect(desiredFor(owner, ownOriginAccessControl({ ...owner, name: "videos" }).Name)).toBeUndefined();
     expect(desiredFor(owner, "someone-elses")).toBeUndefined();
+  });
+
+  it("keeps a shared OAC named before the cluster uid only where the distribution already uses it", () => {
+    const legacy = legacySharedOriginAccessControlName(prod, 1);
+    expect(legacySharedOriginAccessControlIndex(prod, legacy)).toBe(1);
+    expect(desiredFor(owner, legacy)).toBeUndefined();
+    expect(desiredFor(owner, legacy, { legacy: true })?.Name).toBe(legacy);
   });
 
   it("takes the first shared OAC not known to be full", () => {
