@@ -17,6 +17,7 @@ import {
   withOwnedFields,
   type DistributionInputs,
 } from "./desired.ts";
+import { checkedAliases, withoutAddedAliases } from "./aliases.ts";
 import { findDistributions, findOwnedDistributions, getDistribution, liveOf, notOursNotice, type LiveDistribution } from "./read.ts";
 
 /** How often an update is tried when someone else changes the distribution between our read and our write. */
@@ -37,7 +38,7 @@ export async function ensureDistribution(ctx: StepContext, inputs: DistributionS
   const desired = distributionInputs(ctx.resource, inputs);
   const known = inputs.knownId === undefined ? {} : await findKnown(ctx, inputs.knownId);
   if (known.live !== undefined) {
-    const live = await updateOwnedFields(ctx, known.live, desired);
+    const live = await updateOwnedFields(ctx, known.live, await checkedAliases(ctx, known.live, desired));
     return { condition: deployedCondition(ctx, live.state), value: live.state };
   }
   const callerReference = known.replaces === undefined ? desired.callerReference : replacementCallerReference(ctx.resource.metadata.uid, known.replaces);
@@ -78,14 +79,18 @@ async function findKnown(ctx: StepContext, id: string): Promise<{ live?: LiveDis
   return { live };
 }
 
+/**
+ * Creates the distribution without its aliases (CloudFront checks an alias only for a distribution that exists
+ * with its certificate: aliases.ts), then adds them once checked; or finds the one created earlier.
+ */
 async function createOrRecover(ctx: StepContext, desired: DistributionInputs): Promise<LiveDistribution> {
   const tags = Object.entries(ownershipTags(ctx.owner)).map(([Key, Value]) => ({ Key, Value }));
+  const config = desiredDistributionConfig(withoutAddedAliases(undefined, desired));
   let result;
   try {
-    result = await ctx.aws.cloudFront().send(
-      new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: desiredDistributionConfig(desired), Tags: { Items: tags } } }),
-      { abortSignal: ctx.signal },
-    );
+    result = await ctx.aws.cloudFront().send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: tags } } }), {
+      abortSignal: ctx.signal,
+    });
   } catch (error) {
     if (!hasAwsCode(error, "DistributionAlreadyExists")) throw error;
     const existing = await recoverExisting(ctx, desired, error);
@@ -94,11 +99,11 @@ async function createOrRecover(ctx: StepContext, desired: DistributionInputs): P
       reason: "DistributionFound",
       message: `found distribution ${existing.state.id}, created earlier for this resource, and kept it`,
     });
-    return updateOwnedFields(ctx, existing, desired);
+    return updateOwnedFields(ctx, existing, await checkedAliases(ctx, existing, desired));
   }
   const live = liveOf(result.Distribution, result.ETag, "CreateDistributionWithTags");
   ctx.notices.push({ kind: "created", reason: "DistributionCreated", message: `created distribution ${live.state.id} at ${live.state.domainName}` });
-  return live;
+  return desired.aliases.length === 0 ? live : updateOwnedFields(ctx, live, await checkedAliases(ctx, live, desired));
 }
 
 /**

@@ -77,7 +77,7 @@ describe("two clusters with one CLUSTER_NAME in one account", { concurrent: fals
 
   it("cluster B's resource of the same namespace and name does not take A's claim or grant", async () => {
     operatorB = await startTestOperator(env, options(clusterB));
-    await applyOverExistingBucket(env, `${namespace}/courses`, "twin-a-content", lifecycle.pool);
+    await applyOverExistingBucket(env, { object: `${namespace}/courses`, bucket: "twin-a-content", pool: lifecycle.pool });
     await kubectl(env, ["wait", "-n", namespace, "--for=condition=Stalled", "scb/courses", "--timeout=30s"]);
     expect(conditionOf(await scbStatus(env, namespace, "courses"), "Stalled")?.reason).toBe("OwnershipConflict");
     expect(await claimOn("twin-a-content")).toBe(claimOfA);

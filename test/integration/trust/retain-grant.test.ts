@@ -69,7 +69,7 @@ describe("a bucket left by deletionPolicy Retain", { concurrent: false, shuffle:
   });
 
   it("makes the next claimant stall as OwnershipConflict, without naming the holder", async () => {
-    await applyOverExistingBucket(env, `${nextNamespace}/next`, bucket, lifecycle.pool);
+    await applyOverExistingBucket(env, { object: `${nextNamespace}/next`, bucket, pool: lifecycle.pool });
     await kubectl(env, ["wait", "-n", nextNamespace, "--for=condition=Stalled", "scb/next", "--timeout=30s"]);
     const stalled = conditionOf(await scbStatus(env, nextNamespace, "next"), "Stalled");
     expect(stalled?.reason).toBe("OwnershipConflict");

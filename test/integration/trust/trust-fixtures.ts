@@ -46,17 +46,26 @@ export function conditionOf(status: ScbStatus, type: string): ScbStatus["conditi
   return status.conditions?.find((condition) => condition.type === type);
 }
 
+export interface ExistingBucketResource {
+  /** `namespace/name`. */
+  readonly object: string;
+  readonly bucket: string;
+  readonly pool: SeededPool;
+  readonly distribution?: Readonly<Record<string, unknown>>;
+}
+
 /** Applies a SecuredContentBucket for a bucket that already exists (lifecycle-fixtures seeds a new one). */
-export async function applyOverExistingBucket(env: HarnessEnv, object: string, bucket: string, pool: SeededPool): Promise<void> {
-  const [namespace = "", name = ""] = object.split("/");
+export async function applyOverExistingBucket(env: HarnessEnv, resource: ExistingBucketResource): Promise<void> {
+  const [namespace = "", name = ""] = resource.object.split("/");
   await kubectl(env, ["apply", "-f", "-"], {
     input: JSON.stringify({
       apiVersion: "securedcontent.io/v1alpha1",
       kind: "SecuredContentBucket",
       metadata: { name, namespace },
       spec: {
-        bucket: { name: bucket, region: "us-east-1" },
-        auth: { userPoolId: pool.userPoolId, clientIds: [pool.clientId], requiredGroups: ["paid-students"] },
+        bucket: { name: resource.bucket, region: "us-east-1" },
+        auth: { userPoolId: resource.pool.userPoolId, clientIds: [resource.pool.clientId], requiredGroups: ["paid-students"] },
+        ...(resource.distribution === undefined ? {} : { distribution: resource.distribution }),
       },
     }),
   });
