@@ -7,7 +7,9 @@ import {
   distributionInputs,
   withOwnedFields,
 } from "../../../src/reconcile/distribution/desired.ts";
+import { addedAliases, isMaskedId, withoutAddedAliases } from "../../../src/reconcile/distribution/aliases.ts";
 import { distributionIdInMessage } from "../../../src/reconcile/distribution/ensure.ts";
+import type { LiveDistribution } from "../../../src/reconcile/distribution/read.ts";
 import { desiredFor, driftedSettings, ownOriginAccessControl, sharedOriginAccessControl } from "../../../src/reconcile/origin-access-control/desired.ts";
 import { firstOpenIndex } from "../../../src/reconcile/origin-access-control/ensure.ts";
 import {
@@ -204,5 +206,32 @@ describe("owned fields as CloudFront returns them", () => {
     const corrected = withOwnedFields(live, inputs).DefaultCacheBehavior;
     expect(corrected?.CachePolicyId).toBe(managedCachePolicyIds.CachingOptimized);
     expect(corrected).not.toHaveProperty("ForwardedValues");
+  });
+});
+
+describe("alias checks", () => {
+  const id = "E2QWRUHEXAMPLE";
+  const live = (aliases: readonly string[]): LiveDistribution => ({
+    state: { id, arn: `arn:aws:cloudfront::123456789012:distribution/${id}`, domainName: "d.cloudfront.net", status: "Deployed" },
+    config: { Aliases: { Quantity: aliases.length, Items: [...aliases] } } as LiveDistribution["config"],
+    etag: "E1",
+  });
+
+  it("recognises this distribution in a partially hidden id, and nothing else", () => {
+    expect(isMaskedId(`*******${id.slice(-7)}`, id)).toBe(true);
+    expect(isMaskedId("*******ZEXAMPL", id)).toBe(false);
+    expect(isMaskedId(`******${id.slice(-7)}`, id)).toBe(false);
+    expect(isMaskedId("*".repeat(id.length), id)).toBe(false);
+    expect(isMaskedId(undefined, id)).toBe(false);
+  });
+
+  it("checks only the aliases the distribution does not carry yet, and withholds them until checked", () => {
+    const inputs = distributionInputs(
+      resource({ aliases: ["courses.example.com", "videos.example.com"], acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b" }),
+      facts,
+    );
+    expect(addedAliases(live(["courses.example.com"]), inputs)).toEqual(["videos.example.com"]);
+    expect(withoutAddedAliases(live(["courses.example.com"]), inputs).aliases).toEqual(["courses.example.com"]);
+    expect(withoutAddedAliases(undefined, inputs).aliases).toEqual([]);
   });
 });
