@@ -63,7 +63,12 @@ export const operatorConfigSchema = z.object({
   EDGE_FUNCTION_ROLE_ARN: z
     .string({ error: "EDGE_FUNCTION_ROLE_ARN is required: the pre-created execution role of the edge function" })
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN"),
-  CLUSTER_NAME: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, "1-64 letters, digits, '.', '_' or '-'").default("default"),
+  // No default: a shared default let clusters in one account mistake each other's resources for their own. The
+  // kube-system uid now tells them apart; the name stays required so tags and names say which cluster it is.
+  CLUSTER_NAME: z
+    .string({ error: "CLUSTER_NAME is required: a name for this cluster, unique among the clusters that share the AWS account" })
+    .regex(/^[a-zA-Z0-9._-]{1,64}$/, "1-64 letters, digits, '.', '_' or '-'")
+    .refine((name) => name !== "default", "must name this cluster: \"default\" was the old shared default, set a name unique in the AWS account"),
   WATCH_NAMESPACE: z.string().default(""),
   EXPOSURE_RESYNC_SECONDS: seconds(60),
   FULL_RESYNC_SECONDS: seconds(600),

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
+import { z } from "zod";
 import { securedContentBucketResource } from "./api/index.ts";
 import { AwsClients, defaultRateLimits, type AwsService } from "./aws/clients.ts";
 import type { OperatorConfig } from "./config.ts";
@@ -50,6 +51,11 @@ export interface OperatorOverrides {
   readonly wrapReconciler?: (reconciler: Reconciler) => Reconciler;
   /** Whether the leader runs the edge-function sweeper (default true). */
   readonly sweeper?: boolean;
+  /**
+   * The cluster's identity in AWS tags and names; by default the kube-system namespace's uid. Tests set it to
+   * run two "clusters" against one API server.
+   */
+  readonly clusterUid?: string;
 }
 
 export interface Operator {
@@ -81,15 +87,35 @@ function readOnce(path: string): () => Promise<Uint8Array> {
   return () => (bytes ??= readFile(path));
 }
 
-function settingsOf(config: OperatorConfig): OperatorSettings {
+function settingsOf(config: OperatorConfig, clusterUid: string): OperatorSettings {
   return {
     clusterName: config.CLUSTER_NAME,
+    clusterUid,
     edgeFunctionRoleArn: config.EDGE_FUNCTION_ROLE_ARN,
     jwksUrlTemplate: config.COGNITO_JWKS_URL_TEMPLATE,
     allowInsecureJwksUrl: config.ALLOW_INSECURE_JWKS_URL,
     edgeRuntime: config.EDGE_FUNCTION_RUNTIME,
     ...(config.EDGE_BUNDLE_PATH === undefined ? {} : { prebuiltEdgeBundle: readOnce(config.EDGE_BUNDLE_PATH) }),
   };
+}
+
+const namespaceSchema = z.looseObject({ metadata: z.looseObject({ uid: z.string().min(1) }) });
+
+/**
+ * The kube-system namespace's uid: set when the cluster is created and never changed, and different in every
+ * cluster, so it tells apart clusters that share an AWS account and a CLUSTER_NAME. Read once, at start.
+ */
+async function readClusterUid(kube: KubeRestClient): Promise<string> {
+  try {
+    const namespace = await kube.request({ method: "GET", path: "/api/v1/namespaces/kube-system", schema: namespaceSchema });
+    return namespace.metadata.uid;
+  } catch (error) {
+    throw new Error(
+      "could not read the kube-system namespace, whose uid identifies this cluster in the tags the operator writes: " +
+        "the operator's ClusterRole needs get on namespaces, resourceNames [kube-system]",
+      { cause: error },
+    );
+  }
 }
 
 export async function createOperator(config: OperatorConfig, overrides: OperatorOverrides = {}): Promise<Operator> {
@@ -121,10 +147,11 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     },
   });
   const resources = new ResourceClient(kube, securedContentBucketResource);
+  const clusterUid = overrides.clusterUid ?? (await readClusterUid(kube));
   const convergence = new AwsConvergence({
     aws,
     kube,
-    settings: settingsOf(config),
+    settings: settingsOf(config, clusterUid),
     fullResyncMs: timings.fullResyncMs,
     deployingRequeueMs: timings.deployingRequeueMs,
     exposureResyncMs: timings.exposureResyncMs,
@@ -141,6 +168,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
   const sweeper = new EdgeFunctionSweeper({
     aws,
     clusterName: config.CLUSTER_NAME,
+    clusterUid,
     log,
     onDeleted: (name, tags) => {
       metrics.edgeFunctionsDeleted.inc();
@@ -180,7 +208,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     start: async () => {
       await manager.start();
       log.info(
-        { namespace: watchNamespace ?? "(all)", cluster: config.CLUSTER_NAME, healthPort: manager.healthPort, leaderElection: config.LEADER_ELECTION !== undefined },
+        { namespace: watchNamespace ?? "(all)", cluster: config.CLUSTER_NAME, clusterUid, healthPort: manager.healthPort, leaderElection: config.LEADER_ELECTION !== undefined },
         "operator started",
       );
     },

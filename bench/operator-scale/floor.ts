@@ -105,11 +105,13 @@ function resourceFor(options: FloorOptions, bucket: string): SecuredContentBucke
 }
 
 const deployedPolls = 100;
+/** The floor does the operator's work without a cluster: any fixed uid makes the same names and tags. */
+const floorClusterUid = "00000000-0000-4000-8000-00000000f100";
 
 async function secureOne(c: Clients, options: FloorOptions, shared: { edgePackage: EdgePackage; oacId: string }, bucket: string): Promise<void> {
   const { edgePackage } = shared;
   const resource = resourceFor(options, bucket);
-  const owner: OwnerIdentity = { cluster: options.clusterName, namespace: resource.metadata.namespace, name: resource.metadata.name, uid: resource.metadata.uid };
+  const owner: OwnerIdentity = { cluster: options.clusterName, clusterUid: floorClusterUid, namespace: resource.metadata.namespace, name: resource.metadata.name, uid: resource.metadata.uid };
   const tags = await c.call("s3", "GetBucketTagging", () =>
     c.s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).then((r) => r.TagSet ?? [], (error: unknown) => {
       if (error instanceof Error && error.name === "NoSuchTagSet") return [];
@@ -165,7 +167,7 @@ export async function runFloor(options: FloorOptions): Promise<FloorResult> {
     const pin = { allowInsecureJwksUri: true };
     const edgePackage = await packageEdgeFunction(desiredEdgeConfig(sample, jwks, url, pin), { ...pin, bundle: options.edgeBundle });
     const oac = await c.call("cloudfront", "CreateOriginAccessControl", () =>
-      c.cloudFront.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: sharedOriginAccessControl(options.clusterName, 1) })),
+      c.cloudFront.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: sharedOriginAccessControl({ cluster: options.clusterName, clusterUid: floorClusterUid }, 1) })),
     );
     const shared = { edgePackage, oacId: oac.OriginAccessControl?.Id ?? "" };
     await forEachLimited(options.seeded.buckets, options.concurrency, (bucket) => secureOne(c, options, shared, bucket));

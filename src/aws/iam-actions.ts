@@ -8,6 +8,8 @@ const exceptions: Readonly<Record<string, readonly string[]>> = {
   "s3:DeleteBucketTagging": ["s3:PutBucketTagging"],
   "s3:GetBucketEncryption": ["s3:GetEncryptionConfiguration"],
   "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
+  // The Service Authorization Reference lists GetDistribution beside it: CloudFront reads the asking distribution.
+  "cloudfront:ListConflictingAliases": ["cloudfront:ListConflictingAliases", "cloudfront:GetDistribution"],
   "lambda:CreateFunction": ["lambda:CreateFunction", "iam:PassRole"],
   // The operator always sends the Role, and Lambda checks that the caller may pass it.
   "lambda:UpdateFunctionConfiguration": ["lambda:UpdateFunctionConfiguration", "iam:PassRole"],

@@ -13,15 +13,15 @@ import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { ensureExportConfigMap } from "./address-export.ts";
 import { claimBucket } from "./bucket/claim.ts";
 import { checkEncryption } from "./bucket/encryption.ts";
-import { ensureBlockPublicAccess, ensureBucketPolicy } from "./bucket/exposure.ts";
+import { ensureBlockPublicAccess, ensureBucketPolicy, otherReadersMessage, type BucketPolicyOutcome } from "./bucket/exposure.ts";
 import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
 import { ensureDistribution } from "./distribution/ensure.ts";
 import { ensureEdgeFunction } from "./edge-function/ensure.ts";
 import { ensureOriginAccessControl } from "./origin-access-control/ensure.ts";
 import { ensureResponseHeadersPolicy } from "./response-headers-policy/ensure.ts";
-import { choosePass, PassHistory, type DeployingInputs } from "./passes.ts";
+import { choosePass, PassHistory, type DeployingInputs, type VerifiedIds } from "./passes.ts";
 import { retireAws } from "./retire.ts";
-import { inSync, ownerOf, type OperatorSettings, type StepContext } from "./common/context.ts";
+import { inSync, ownerOf, type Notice, type OperatorSettings, type StepContext } from "./common/context.ts";
 import { NameIndex } from "./common/name-index.ts";
 import type { DistributionStatus } from "../api/index.ts";
 
@@ -58,8 +58,10 @@ export class AwsConvergence implements Convergence {
       if (pass.kind === "deploying") return await this.#deployingPass(ctx, pass.inputs, pass.exposureDue);
       await claimBucket(ctx);
       if (pass.kind === "exposure") return await this.#exposurePass(ctx, pass.distributionArn);
+      if (pass.untrusted !== undefined) ctx.notices.push(untrustedStatusNotice(pass.untrusted));
       const result = await this.#fullPass(ctx);
-      this.#history.recordFullPass(resource, result.progress.state === "ready" ? "ready" : deployingOnly(result) ? "deploying" : undefined, this.#now());
+      const outcome = result.progress.state === "ready" ? "ready" : deployingOnly(result) ? "deploying" : undefined;
+      this.#history.recordFullPass(resource, outcome, this.#now(), verifiedIds(result.fields));
       return result;
     } catch (error) {
       if (pass.kind === "deploying") this.#history.forget(resource); // the retry runs a full pass
@@ -76,7 +78,7 @@ export class AwsConvergence implements Convergence {
     const { aws, settings } = this.#options;
     return {
       resource,
-      owner: ownerOf(resource, settings.clusterName),
+      owner: ownerOf(resource, settings),
       aws,
       settings,
       signal,
@@ -107,24 +109,28 @@ export class AwsConvergence implements Convergence {
       responseHeadersPolicyId: inputs.responseHeadersPolicyId,
       knownId: inputs.distributionId,
     });
-    const readExposure = exposureDue || distribution.value.arn !== resource.status?.distribution?.arn;
-    if (readExposure) {
-      if (!exposureDue) await claimBucket(ctx);
-      await ensureBucketPolicy(ctx, distribution.value.arn);
-    }
+    // A replacement has a new id: the policy must name it.
+    const readExposure = exposureDue || distribution.value.id !== inputs.distributionId;
+    const policy = readExposure ? await this.#claimedPolicy(ctx, distribution.value.arn, !exposureDue) : undefined;
     const conditions: ConditionUpdate[] = [distribution.condition];
-    if (readExposure) conditions.push(bucketSecured(resource));
+    if (policy !== undefined) conditions.push(bucketSecured(resource, policy.otherReaders));
     const fields = await this.#addressFields(ctx, distribution.value);
     const deployed = distribution.condition.status === "True";
-    this.#history.recordDeployingPass(resource, deployed, exposureDue ? this.#now() : undefined);
+    this.#history.recordDeployingPass(resource, deployed, exposureDue ? this.#now() : undefined, distribution.value);
     if (!deployed) return this.#reconciling(ctx, conditions, fields, distribution.condition);
     return { conditions, fields, progress: readyProgress(resource), notices: ctx.notices };
   }
 
+  /** The bucket policy, after the claim when it was not read in this pass yet. */
+  async #claimedPolicy(ctx: StepContext, distributionArn: string, claimFirst: boolean): Promise<BucketPolicyOutcome> {
+    if (claimFirst) await claimBucket(ctx);
+    return ensureBucketPolicy(ctx, distributionArn);
+  }
+
   async #exposurePass(ctx: StepContext, distributionArn: string): Promise<ConvergenceResult> {
     await ensureBlockPublicAccess(ctx);
-    await ensureBucketPolicy(ctx, distributionArn);
-    return { conditions: [bucketSecured(ctx.resource)], fields: {}, progress: readyProgress(ctx.resource), notices: ctx.notices };
+    const policy = await ensureBucketPolicy(ctx, distributionArn);
+    return { conditions: [bucketSecured(ctx.resource, policy.otherReaders)], fields: {}, progress: readyProgress(ctx.resource), notices: ctx.notices };
   }
 
   async #fullPass(ctx: StepContext): Promise<ConvergenceResult> {
@@ -152,8 +158,8 @@ export class AwsConvergence implements Convergence {
         ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
       }),
     );
-    await ensureBucketPolicy(ctx, distribution.value.arn);
-    conditions.push(distribution.condition, bucketSecured(resource), await checkEncryption(ctx, distribution.value.arn));
+    const policy = await ensureBucketPolicy(ctx, distribution.value.arn);
+    conditions.push(distribution.condition, bucketSecured(resource, policy.otherReaders), await checkEncryption(ctx, distribution.value.arn));
     Object.assign(fields, await this.#addressFields(ctx, distribution.value));
     if (distribution.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, distribution.condition);
     return { conditions, fields, progress: readyProgress(resource), notices: ctx.notices };
@@ -191,8 +197,36 @@ export class AwsConvergence implements Convergence {
   }
 }
 
-function bucketSecured(resource: SecuredContentBucket): ConditionUpdate {
-  return inSync(conditionTypes.bucketSecured, "Block Public Access is on and only the distribution may read", resource.metadata.generation);
+/**
+ * The ids a full pass wrote to status: each was verified as this resource's own (the distribution by its caller
+ * reference, the OAC by its name, the function by its name and tags) or created by it.
+ */
+function verifiedIds(fields: ObservedFields): VerifiedIds {
+  const edge = fields.edgeFunction;
+  return {
+    ...(fields.distribution === undefined ? {} : { distributionId: fields.distribution.id, distributionArn: fields.distribution.arn }),
+    ...(fields.originAccessControlId === undefined ? {} : { originAccessControlId: fields.originAccessControlId }),
+    ...(edge?.version === undefined ? {} : { viewerRequestFunctionArn: `${edge.arn}:${edge.version}` }),
+    ...(fields.responseHeadersPolicyId === undefined ? {} : { responseHeadersPolicyId: fields.responseHeadersPolicyId }),
+  };
+}
+
+/** Status changed behind the operator's back: said without repeating what it names. */
+function untrustedStatusNotice(fields: readonly string[]): Notice {
+  return {
+    kind: "warning",
+    reason: "StatusNotTrusted",
+    message: `${fields.join(", ")} in status differ from what the operator verified; ignoring status and reading AWS again`,
+  };
+}
+
+/** Exclusive only when nothing else in the bucket policy lets anyone read: otherwise it says so. */
+function bucketSecured(resource: SecuredContentBucket, otherReaders: readonly string[]): ConditionUpdate {
+  const type = conditionTypes.bucketSecured;
+  const generation = resource.metadata.generation;
+  if (otherReaders.length === 0) return inSync(type, "Block Public Access is on and only the distribution may read", generation);
+  const message = `Block Public Access is on and the distribution may read; ${otherReadersMessage(resource.spec.bucket.name, otherReaders)}`;
+  return { type, status: "True", reason: "OtherReaders", message, observedGeneration: generation };
 }
 
 /** A full pass that found everything in sync and is only waiting for CloudFront to deploy. */

@@ -6,6 +6,11 @@
 // The memory is in this process on purpose (docs/adr/0009-pass-selection.md): a restart or a new leader starts
 // with full passes, which is what should follow a time when nobody watched, and writing a timestamp to status
 // on every full resync would cost a Kubernetes write per resource per interval with nothing else changed.
+//
+// Status is never the authority for an id: anyone with write access to the status subresource can put another
+// distribution's id or ARN there. The cheaper passes take their ids from what the last full pass verified (the
+// distribution by its caller reference, the OAC by its name, the function by its name and tags) and remembered
+// here; when status disagrees with that memory, a full pass runs, reads AWS again and writes status back.
 import { conditionTypes, type SecuredContentBucket } from "../api/index.ts";
 import { isConditionTrue } from "../controller/conditions.ts";
 import { keyOf } from "./common/context.ts";
@@ -20,6 +25,18 @@ export interface FullPassRecord {
   readonly outcome: "ready" | "deploying";
   /** When the claim, Block Public Access and the bucket policy were last read. */
   readonly exposureReadAt: number;
+  /** The ids the full pass verified as this resource's own; the cheaper passes use these, never status. */
+  readonly verified: VerifiedIds;
+}
+
+/** Ids a full pass found to be this resource's own, and put in status. */
+export interface VerifiedIds {
+  readonly distributionId?: string;
+  readonly distributionArn?: string;
+  readonly originAccessControlId?: string;
+  /** The qualified ARN of the function version the distribution runs. */
+  readonly viewerRequestFunctionArn?: string;
+  readonly responseHeadersPolicyId?: string;
 }
 
 export interface PassTimings {
@@ -30,7 +47,7 @@ export interface PassTimings {
   readonly exposureResyncMs: number;
 }
 
-/** What the ids a deploying pass needs, taken from status (the full pass that recorded them found them ours). */
+/** The ids a deploying pass needs, from the last full pass's verified ids (never from status). */
 export interface DeployingInputs {
   readonly distributionId: string;
   readonly originAccessControlId: string;
@@ -39,26 +56,49 @@ export interface DeployingInputs {
 }
 
 export type Pass =
-  | { readonly kind: "full" }
+  | { readonly kind: "full"; /** Status fields that disagree with what the last full pass verified. */ readonly untrusted?: readonly string[] }
   | { readonly kind: "exposure"; readonly distributionArn: string }
   | { readonly kind: "deploying"; readonly inputs: DeployingInputs; readonly exposureDue: boolean };
 
 /**
  * Chooses the pass:
  *
- * | last full pass of this uid and generation, younger than FULL_RESYNC | status                                          | pass                                                       |
- * |---------------------------------------------------------------------|-------------------------------------------------|------------------------------------------------------------|
- * | none, or another uid or generation, or too old                      | any                                             | full                                                       |
- * | ended deploying                                                     | distribution, OAC, policy ids, version known    | deploying; exposure re-read once half EXPOSURE_RESYNC passed since the last read |
- * | ended ready                                                         | Ready=True and the distribution ARN known       | exposure                                                   |
- * | any other case                                                      |                                                 | full                                                       |
+ * | last full pass of this uid and generation, younger than FULL_RESYNC | status / verified ids                              | pass                                                       |
+ * |---------------------------------------------------------------------|----------------------------------------------------|------------------------------------------------------------|
+ * | none, or another uid or generation, or too old                      | any                                                | full                                                       |
+ * | any                                                                 | status names ids other than the verified ones      | full (status is read again from AWS and reported)          |
+ * | ended deploying                                                     | distribution, OAC, policy ids, version verified     | deploying; exposure re-read once half EXPOSURE_RESYNC passed since the last read |
+ * | ended ready                                                         | Ready=True and the distribution ARN verified       | exposure                                                   |
+ * | any other case                                                      |                                                    | full                                                       |
  *
  * Half the exposure interval keeps exposure read at least once per interval while requeues come at most that
  * often; reading it on every requeue would multiply the S3 reads of a deploying resource.
  */
 export function choosePass(resource: SecuredContentBucket, last: FullPassRecord | undefined, timings: PassTimings): Pass {
   if (!isRecent(resource, last, timings)) return { kind: "full" };
-  return last.outcome === "deploying" ? deployingPass(resource, last, timings) : exposurePass(resource);
+  const untrusted = statusDisagreements(resource, last.verified);
+  if (untrusted.length > 0) return { kind: "full", untrusted };
+  return last.outcome === "deploying" ? deployingPass(last, timings) : exposurePass(resource, last);
+}
+
+/**
+ * The status fields that name something other than what the last full pass verified: status written by
+ * someone else since. An id the full pass did not verify (not reached yet) cannot disagree.
+ */
+export function statusDisagreements(resource: SecuredContentBucket, verified: VerifiedIds): string[] {
+  const status = resource.status;
+  const edge = status?.edgeFunction;
+  const recorded: Record<keyof VerifiedIds, [string, string | undefined]> = {
+    distributionId: ["status.distribution.id", status?.distribution?.id],
+    distributionArn: ["status.distribution.arn", status?.distribution?.arn],
+    originAccessControlId: ["status.originAccessControlId", status?.originAccessControlId],
+    viewerRequestFunctionArn: ["status.edgeFunction", edge?.version === undefined ? undefined : `${edge.arn}:${edge.version}`],
+    responseHeadersPolicyId: ["status.responseHeadersPolicyId", status?.responseHeadersPolicyId],
+  };
+  return (Object.keys(recorded) as (keyof VerifiedIds)[]).flatMap((key) => {
+    const [field, value] = recorded[key];
+    return verified[key] !== undefined && value !== verified[key] ? [field] : [];
+  });
 }
 
 /** A full pass of this very object and generation, young enough to build on. */
@@ -71,23 +111,21 @@ function isRecent(resource: SecuredContentBucket, last: FullPassRecord | undefin
   );
 }
 
-function deployingPass(resource: SecuredContentBucket, last: FullPassRecord, timings: PassTimings): Pass {
-  const status = resource.status;
-  const distributionId = status?.distribution?.id;
-  const originAccessControlId = status?.originAccessControlId;
-  const edge = status?.edgeFunction;
-  const responseHeadersPolicyId = status?.responseHeadersPolicyId;
-  if (distributionId === undefined || originAccessControlId === undefined || edge?.version === undefined || responseHeadersPolicyId === undefined) return { kind: "full" };
+function deployingPass(last: FullPassRecord, timings: PassTimings): Pass {
+  const { distributionId, originAccessControlId, viewerRequestFunctionArn, responseHeadersPolicyId } = last.verified;
+  if (distributionId === undefined || originAccessControlId === undefined || viewerRequestFunctionArn === undefined || responseHeadersPolicyId === undefined) {
+    return { kind: "full" };
+  }
   return {
     kind: "deploying",
-    inputs: { distributionId, originAccessControlId, viewerRequestFunctionArn: `${edge.arn}:${edge.version}`, responseHeadersPolicyId },
+    inputs: { distributionId, originAccessControlId, viewerRequestFunctionArn, responseHeadersPolicyId },
     exposureDue: timings.now - last.exposureReadAt >= timings.exposureResyncMs / 2,
   };
 }
 
-function exposurePass(resource: SecuredContentBucket): Pass {
+function exposurePass(resource: SecuredContentBucket, last: FullPassRecord): Pass {
   const ready = isConditionTrue(resource.status?.conditions, conditionTypes.ready);
-  const distributionArn = resource.status?.distribution?.arn;
+  const distributionArn = last.verified.distributionArn;
   return ready && distributionArn !== undefined ? { kind: "exposure", distributionArn } : { kind: "full" };
 }
 
@@ -99,19 +137,28 @@ export class PassHistory {
     return this.#records.get(keyOf(resource));
   }
 
-  recordFullPass(resource: SecuredContentBucket, outcome: FullPassRecord["outcome"] | undefined, now: number): void {
+  recordFullPass(resource: SecuredContentBucket, outcome: FullPassRecord["outcome"] | undefined, now: number, verified: VerifiedIds = {}): void {
     if (outcome === undefined) {
       this.forget(resource);
       return;
     }
-    this.#records.set(keyOf(resource), { uid: resource.metadata.uid, generation: resource.metadata.generation, at: now, outcome, exposureReadAt: now });
+    this.#records.set(keyOf(resource), { uid: resource.metadata.uid, generation: resource.metadata.generation, at: now, outcome, exposureReadAt: now, verified });
   }
 
-  /** After a deploying pass: whether the distribution is now deployed, and whether exposure was read. */
-  recordDeployingPass(resource: SecuredContentBucket, deployed: boolean, exposureReadAt: number | undefined): void {
+  /**
+   * After a deploying pass: whether the distribution is now deployed, whether exposure was read, and the
+   * distribution it verified (a replacement has a new id and ARN).
+   */
+  recordDeployingPass(
+    resource: SecuredContentBucket,
+    deployed: boolean,
+    exposureReadAt: number | undefined,
+    distribution?: { readonly id: string; readonly arn: string },
+  ): void {
     const last = this.get(resource);
     if (last === undefined) return;
-    this.#records.set(keyOf(resource), { ...last, outcome: deployed ? "ready" : "deploying", exposureReadAt: exposureReadAt ?? last.exposureReadAt });
+    const verified = distribution === undefined ? last.verified : { ...last.verified, distributionId: distribution.id, distributionArn: distribution.arn };
+    this.#records.set(keyOf(resource), { ...last, outcome: deployed ? "ready" : "deploying", exposureReadAt: exposureReadAt ?? last.exposureReadAt, verified });
   }
 
   forget(resource: SecuredContentBucket): void {

@@ -1,8 +1,12 @@
 // Deletion of a SecuredContentBucket's AWS resources, in an order that can stop and resume at any point: the
 // distribution (association dropped and disabled, then deleted once that is deployed), the response headers
 // policy, the origin access control, the edge function marked for the sweeper (Lambda@Edge replicas linger for
-// hours), then only our policy statement and our claim. Block Public Access stays on; the bucket and its objects are never deleted.
-// With deletionPolicy Retain, only the claim is released.
+// hours), then only our policy statement and our claim. Block Public Access stays on; the bucket and its
+// objects are never deleted.
+// With deletionPolicy Retain, everything stays, the claim included: the retained distribution still reads the
+// bucket through our statement, so the bucket is still exposed to it, and a new claimant must see the bucket
+// held (OwnershipConflict) rather than certify that only its own distribution reads. An administrator releases
+// it by removing the claim tag and the statement (README, "deletionPolicy").
 import { removeBucketPolicyStatement } from "./bucket/exposure.ts";
 import { releaseBucket } from "./bucket/claim.ts";
 import type { RetireResult } from "./convergence.ts";
@@ -15,8 +19,11 @@ import type { StepContext } from "./common/context.ts";
 export async function retireAws(ctx: StepContext, options: { readonly deployingRequeueMs: number }): Promise<RetireResult> {
   const waiting = (waitingFor: string): RetireResult => ({ complete: false, waitingFor, requeueAfterMs: options.deployingRequeueMs, notices: ctx.notices });
   if (ctx.resource.spec.deletionPolicy === "Retain") {
-    await releaseBucket(ctx);
-    ctx.notices.push({ kind: "deleted", reason: "Retained", message: "deletionPolicy is Retain: AWS resources were left in place and the bucket claim released" });
+    ctx.notices.push({
+      kind: "deleted",
+      reason: "Retained",
+      message: "deletionPolicy is Retain: AWS resources were left in place, and the bucket keeps its claim and read grant until an administrator releases them",
+    });
     return { complete: true, waitingFor: "", notices: ctx.notices };
   }
   const distribution = await retireDistributions(ctx);

@@ -32,7 +32,6 @@ export const impliedActions: readonly string[] = [
  * a class's role (sts:AssumeRole). Once that code is in src/, each is needed like any other and this list can go.
  */
 export const grantedAheadOfCode: readonly string[] = [
-  "cloudfront:ListConflictingAliases",
   "sts:AssumeRole",
 ];
 

@@ -1,12 +1,21 @@
 // The claim on the bucket: a tag written before anything else is touched, keeping the bucket's other tags. A
-// bucket claimed by another SecuredContentBucket (in any namespace or cluster) is never written to.
+// bucket claimed by another SecuredContentBucket (in any namespace or cluster) is never written to, except to
+// take back this resource's own read grant, which a lost race may have left there.
+//
+// The claim names the cluster's uid and the resource's uid (naming.ts ownerKey). A claim written before the
+// cluster uid (`cluster/namespace/name`, which two clusters of one CLUSTER_NAME share) is taken over only on
+// proof that it is this resource's: a `securedcontent.io/uid` tag on the bucket with its uid (an administrator
+// can add one), or the old policy statement granting a distribution whose caller reference is its uid.
+import { GetDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { DeleteBucketTaggingCommand, GetBucketTaggingCommand, PutBucketTaggingCommand, type Tag } from "@aws-sdk/client-s3";
 import { AwsError, hasAwsCode, isAwsError } from "../../aws/errors.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PermanentError, TemporaryError } from "../../errors.ts";
 import type { StepContext } from "../common/context.ts";
 import { OwnershipConflictError } from "../common/errors.ts";
-import { ownerKey, tagKeys } from "../common/naming.ts";
+import { isCallerReferenceOf, legacyOwnerKey, legacyPolicyStatementId, ownerKey, tagKeys } from "../common/naming.ts";
+import { readPolicy, removeBucketPolicyStatement } from "./exposure.ts";
+import { sourceArnOf } from "./policy-document.ts";
 
 export class BucketNotFoundError extends PermanentError {
   constructor(bucket: string, region: string) {
@@ -33,9 +42,9 @@ export function claimOf(tags: readonly Tag[]): string | undefined {
   return tags.find((tag) => tag.Key === tagKeys.owner)?.Value;
 }
 
-/** Tags with our claim set and everything else kept. */
+/** Tags with our claim set and everything else kept (but a uid tag that proved a legacy claim, now in the claim). */
 export function withClaim(tags: readonly Tag[], owner: string): Tag[] {
-  return [...tags.filter((tag) => tag.Key !== tagKeys.owner), { Key: tagKeys.owner, Value: owner }];
+  return [...tags.filter((tag) => tag.Key !== tagKeys.owner && tag.Key !== tagKeys.uid), { Key: tagKeys.owner, Value: owner }];
 }
 
 export function withoutClaim(tags: readonly Tag[]): Tag[] {
@@ -66,17 +75,58 @@ async function writeTags(ctx: StepContext, tags: Tag[]): Promise<void> {
   }
 }
 
-/** Makes sure the bucket is ours; throws OwnershipConflictError when another resource holds it. */
+/**
+ * Makes sure the bucket is ours; throws OwnershipConflictError when another resource holds it, after taking
+ * this resource's own read grant out of the bucket policy (a race it lost may have left one).
+ */
 export async function claimBucket(ctx: StepContext): Promise<void> {
   const bucket = ctx.resource.spec.bucket.name;
   const ours = ownerKey(ctx.owner);
   const tags = await readTags(ctx);
   const holder = claimOf(tags);
   if (holder === ours) return;
-  if (holder !== undefined) throw new OwnershipConflictError(`bucket ${bucket}`, holder);
+  const migrating = holder !== undefined && holder === legacyOwnerKey(ctx.owner) && (await provesLegacyClaim(ctx, tags));
+  if (holder !== undefined && !migrating) await lostTo(ctx, holder);
   await writeTags(ctx, withClaim(tags, ours));
   await confirmClaim(ctx, ours);
-  ctx.notices.push({ kind: "changed", reason: "BucketClaimed", message: `claimed bucket ${bucket} with tag ${tagKeys.owner}=${ours}` });
+  ctx.notices.push(
+    migrating
+      ? { kind: "changed", reason: "BucketClaimMigrated", message: `rewrote the claim on bucket ${bucket} with this cluster's uid and the resource's uid` }
+      : { kind: "changed", reason: "BucketClaimed", message: `claimed bucket ${bucket} with tag ${tagKeys.owner}=${ours}` },
+  );
+}
+
+/** Another resource holds the bucket: take our own grant back out, then stall. */
+async function lostTo(ctx: StepContext, holder: string): Promise<never> {
+  const bucket = ctx.resource.spec.bucket.name;
+  if (await removeBucketPolicyStatement(ctx)) {
+    ctx.notices.push({
+      kind: "warning",
+      reason: "BucketGrantWithdrawn",
+      message: `removed this resource's read grant from the policy of bucket ${bucket}, which another resource holds`,
+    });
+  }
+  throw new OwnershipConflictError(`bucket ${bucket}`, holder);
+}
+
+/**
+ * Whether a claim in the format written before the cluster uid (`cluster/namespace/name`) is this resource's:
+ * a uid tag on the bucket equal to its uid, or the statement that format's operator wrote (its legacy Sid)
+ * granting a distribution created for its uid. Another cluster of the same CLUSTER_NAME fails both.
+ */
+async function provesLegacyClaim(ctx: StepContext, tags: readonly Tag[]): Promise<boolean> {
+  if (tags.some((tag) => tag.Key === tagKeys.uid && tag.Value === ctx.resource.metadata.uid)) return true;
+  const legacySid = legacyPolicyStatementId(ctx.owner);
+  const statement = (await readPolicy(ctx))?.Statement.find((s) => s.Sid === legacySid);
+  const id = /:distribution\/([A-Z0-9]+)$/.exec(statement === undefined ? "" : (sourceArnOf(statement) ?? ""))?.[1];
+  if (id === undefined) return false;
+  try {
+    const result = await ctx.aws.cloudFront().send(new GetDistributionCommand({ Id: id }), { abortSignal: ctx.signal });
+    return isCallerReferenceOf(result.Distribution?.DistributionConfig?.CallerReference, ctx.resource.metadata.uid);
+  } catch (error) {
+    if (isAwsError(error, "NotFound")) return false;
+    throw error;
+  }
 }
 
 /**

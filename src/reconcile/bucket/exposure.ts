@@ -16,9 +16,10 @@ import { conditionTypes, type SecuredContentBucket } from "../../api/index.ts";
 import { hasAwsCode } from "../../aws/errors.ts";
 import { PermanentError } from "../../errors.ts";
 import type { StepContext } from "../common/context.ts";
-import { policyStatementId } from "../common/naming.ts";
+import { legacyPolicyStatementId, policyStatementId } from "../common/naming.ts";
 import {
   desiredBucketPolicy,
+  otherReaders,
   parsePolicy,
   policiesEquivalent,
   policyRefusal,
@@ -71,7 +72,8 @@ export async function ensureBlockPublicAccess(ctx: StepContext): Promise<boolean
   return true;
 }
 
-async function readPolicy(ctx: StepContext): Promise<Policy | undefined> {
+/** The bucket policy, parsed; undefined when the bucket has none. */
+export async function readPolicy(ctx: StepContext): Promise<Policy | undefined> {
   try {
     const result = await s3(ctx).send(new GetBucketPolicyCommand({ Bucket: ctx.resource.spec.bucket.name }), { abortSignal: ctx.signal });
     return result.Policy === undefined ? undefined : parsePolicy(result.Policy);
@@ -92,19 +94,29 @@ async function policyIsPublic(ctx: StepContext): Promise<boolean | undefined> {
   }
 }
 
+export interface BucketPolicyOutcome {
+  /** Whether the policy was written. */
+  readonly changed: boolean;
+  /** Labels (Sids, or positions) of the other statements that let someone read objects. */
+  readonly otherReaders: readonly string[];
+}
+
 /**
- * Makes the policy grant reads to this distribution only, through CloudFront's service principal, keeping
- * other statements and dropping the ones S3 considers public. Returns whether it changed anything.
+ * Makes the policy grant reads to this distribution, through CloudFront's service principal, keeping other
+ * statements and dropping the ones S3 considers public. Says which other statements let someone read too:
+ * they are left alone (another team's role, a distribution kept by deletionPolicy Retain), but the bucket is
+ * then not read by this distribution alone, and the BucketSecured condition must not claim it is.
  */
-export async function ensureBucketPolicy(ctx: StepContext, distributionArn: string): Promise<boolean> {
+export async function ensureBucketPolicy(ctx: StepContext, distributionArn: string): Promise<BucketPolicyOutcome> {
   const bucket = ctx.resource.spec.bucket.name;
   const sid = policyStatementId(ctx.owner);
   const current = await readPolicy(ctx);
-  const { policy, removedPublic } = desiredBucketPolicy(current, { sid, bucket, distributionArn });
+  const { policy, removedPublic } = desiredBucketPolicy(current, { sid, bucket, distributionArn, replaces: legacyPolicyStatementId(ctx.owner) });
+  const others = otherReaders(policy, sid);
   if (policiesEquivalent(current, policy)) {
     // Stalled because S3 called the policy public: ask again, so the stall lasts exactly as long as that does.
     if (stalledFor(ctx.resource, stillPublicReason)) await confirmNotPublic(ctx, policy);
-    return false;
+    return { changed: false, otherReaders: others };
   }
   await putPolicy(ctx, policy, current);
   for (const statement of removedPublic) {
@@ -117,14 +129,23 @@ export async function ensureBucketPolicy(ctx: StepContext, distributionArn: stri
     });
   }
   const hadOurs = current?.Statement.some((s) => s.Sid === sid) ?? false;
-  const message = `bucket policy statement ${sid} lets only ${distributionArn} read ${bucket}`;
+  const message = `bucket policy statement ${sid} lets ${others.length === 0 ? "only " : ""}${distributionArn} read ${bucket}`;
   ctx.notices.push(
     hadOurs
       ? { kind: "drift", reason: "BucketPolicyCorrected", message, drift: "bucket-policy-statement" }
       : { kind: "changed", reason: "BucketPolicyGranted", message },
   );
+  if (!hadOurs && others.length > 0) ctx.notices.push({ kind: "warning", reason: "OtherReadGrants", message: otherReadersMessage(bucket, others) });
   await confirmNotPublic(ctx, policy);
-  return true;
+  return { changed: true, otherReaders: others };
+}
+
+/** What the tenant is told about other readers: how many statements and their Sids, nothing they name. */
+export function otherReadersMessage(bucket: string, others: readonly string[]): string {
+  return (
+    `the policy of bucket ${bucket} has ${String(others.length)} other statement(s) that let someone else read objects ` +
+    `(${others.join(", ")}); the operator leaves them alone, so the distribution is not the only reader`
+  );
 }
 
 /**
@@ -157,14 +178,18 @@ function stalledFor(resource: SecuredContentBucket, reason: string): boolean {
   return resource.status?.conditions?.some((c) => c.type === conditionTypes.stalled && c.status === "True" && c.reason === reason) ?? false;
 }
 
-/** Removes only our statement; deletes the policy when nothing else is left in it. */
-export async function removeBucketPolicyStatement(ctx: StepContext): Promise<void> {
+/**
+ * Removes only our statement; deletes the policy when nothing else is left in it. Returns whether there was
+ * one to remove.
+ */
+export async function removeBucketPolicyStatement(ctx: StepContext): Promise<boolean> {
   const bucket = ctx.resource.spec.bucket.name;
   const current = await readPolicy(ctx);
-  if (current === undefined) return;
+  if (current === undefined) return false;
   const sid = policyStatementId(ctx.owner);
-  if (!current.Statement.some((s) => s.Sid === sid)) return;
+  if (!current.Statement.some((s) => s.Sid === sid)) return false;
   const rest = policyWithoutStatement(current, sid);
   if (rest === undefined) await s3(ctx).send(new DeleteBucketPolicyCommand({ Bucket: bucket }), { abortSignal: ctx.signal });
   else await s3(ctx).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(rest) }), { abortSignal: ctx.signal });
+  return true;
 }

@@ -53,6 +53,11 @@ export interface CloudFrontGrant {
   readonly sid: string;
   readonly bucket: string;
   readonly distributionArn: string;
+  /**
+   * The Sid this resource's statement had before the cluster uid: such a statement granting this very
+   * distribution is replaced by ours. One granting anything else is not ours to drop.
+   */
+  readonly replaces?: string;
 }
 
 /** The statement of the manual procedure this operator automates: only this distribution, through CloudFront's service principal, may read objects. */
@@ -74,7 +79,8 @@ export interface DesiredPolicy {
 }
 
 export function desiredBucketPolicy(current: Policy | undefined, grant: CloudFrontGrant): DesiredPolicy {
-  const statements = current?.Statement ?? [];
+  const replaced = (s: Statement): boolean => grant.replaces !== undefined && s.Sid === grant.replaces && sourceArnOf(s) === grant.distributionArn;
+  const statements = (current?.Statement ?? []).filter((s) => !replaced(s));
   const removedPublic = statements.filter((s) => s.Sid !== grant.sid && isPublicStatement(s));
   const kept = statements.filter((s) => s.Sid !== grant.sid && !isPublicStatement(s));
   const ours = cloudFrontReadStatement(grant);
@@ -82,6 +88,41 @@ export function desiredBucketPolicy(current: Policy | undefined, grant: CloudFro
   // Keep our statement where it was, so a correction does not reorder someone else's policy.
   const ordered = existingIndex < 0 ? [...kept, ours] : insertAt(kept, countKeptBefore(statements, existingIndex, grant.sid), ours);
   return { policy: { ...current, Version: current?.Version ?? "2012-10-17", Statement: ordered }, removedPublic };
+}
+
+/** The distribution ARN a CloudFront grant is limited to (its AWS:SourceArn under StringEquals), if any. */
+export function sourceArnOf(statement: Statement): string | undefined {
+  const equals = statement.Condition?.["StringEquals"] ?? {};
+  const key = Object.keys(equals).find((k) => k.toLowerCase() === "aws:sourcearn");
+  const value = key === undefined ? undefined : equals[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Whether an IAM action pattern (with * and ? wildcards, case-insensitive) covers `action`. */
+function actionCovers(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  return regex.test(action);
+}
+
+function listOf(value: string | readonly string[] | undefined): readonly string[] {
+  return value === undefined ? [] : typeof value === "string" ? [value] : value;
+}
+
+/** Whether a statement allows reading objects (s3:GetObject): by Action, or by a NotAction that leaves it in. */
+function allowsObjectReads(statement: Statement): boolean {
+  if (statement.Effect !== "Allow") return false;
+  if (statement.Action !== undefined) return listOf(statement.Action).some((pattern) => actionCovers(pattern, "s3:GetObject"));
+  if (statement.NotAction !== undefined) return !listOf(statement.NotAction).some((pattern) => actionCovers(pattern, "s3:GetObject"));
+  return false;
+}
+
+/**
+ * The statements of the policy, other than ours, that let someone else read objects: another distribution's
+ * grant (one left by a retained resource, say), a role, a user. The operator leaves them alone, and says the
+ * bucket is not read by its distribution alone, by their Sids or positions (what the bucket policy itself shows).
+ */
+export function otherReaders(policy: Policy | undefined, sid: string): string[] {
+  return (policy?.Statement ?? []).flatMap((statement, index) => (statement.Sid !== sid && allowsObjectReads(statement) ? [statementLabel(statement, index)] : []));
 }
 
 /** The Stalled reason when S3 calls a policy public that, by its documented rule, is not. */

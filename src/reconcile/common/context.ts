@@ -8,7 +8,10 @@ import type { NameIndex } from "./name-index.ts";
 import type { OwnerIdentity } from "./naming.ts";
 
 export interface OperatorSettings {
+  /** CLUSTER_NAME: readable in tags and names. */
   readonly clusterName: string;
+  /** The kube-system namespace's uid, read at start: what makes ownership unique among clusters of one name. */
+  readonly clusterUid: string;
   /** The pre-created execution role of edge functions; the operator never creates IAM roles. */
   readonly edgeFunctionRoleArn: string;
   /** `{region}` and `{userPoolId}` are filled in; tests point it at the emulator. */
@@ -71,8 +74,9 @@ export function waitingOn(type: string, reason: string, message: string, generat
   return { type, status: "False", reason, message, observedGeneration: generation };
 }
 
-export function ownerOf(resource: SecuredContentBucket, clusterName: string): OwnerIdentity {
-  return { cluster: clusterName, namespace: resource.metadata.namespace, name: resource.metadata.name, uid: resource.metadata.uid };
+export function ownerOf(resource: SecuredContentBucket, settings: Pick<OperatorSettings, "clusterName" | "clusterUid">): OwnerIdentity {
+  const { namespace, name, uid } = resource.metadata;
+  return { cluster: settings.clusterName, clusterUid: settings.clusterUid, namespace, name, uid };
 }
 
 /** `namespace/name`: the work-queue key, and the key of per-resource memory. */

@@ -1,9 +1,20 @@
 // Deterministic names and tags for everything the operator creates, derived from the cluster and the CR, so
 // resources are found again by name after a crash or a restart instead of being created twice.
+//
+// A cluster is identified by its kube-system namespace's uid, not only by CLUSTER_NAME: two clusters sharing an
+// AWS account can carry the same name (a copied overlay, a dev cluster), and a name alone let one adopt the
+// other's claims and functions. The uid goes into the claim, the owner tags and the hash of every name derived
+// from the cluster; CLUSTER_NAME stays in them only to be readable. Claims, tags and names written before
+// (docs/adr/0011-cluster-identity.md) are recognised through the legacy* functions and migrated only on proof.
 import { createHash } from "node:crypto";
 
-export interface OwnerIdentity {
+/** This cluster: CLUSTER_NAME, readable, and the kube-system namespace's uid, unique. */
+export interface ClusterIdentity {
   readonly cluster: string;
+  readonly clusterUid: string;
+}
+
+export interface OwnerIdentity extends ClusterIdentity {
   readonly namespace: string;
   readonly name: string;
   readonly uid: string;
@@ -13,6 +24,8 @@ export const tagKeys = {
   /** The claim marker on the bucket, and the owner of every created resource. */
   owner: "securedcontent.io/owner",
   cluster: "securedcontent.io/cluster",
+  /** The kube-system namespace's uid of the cluster that owns the resource. */
+  clusterUid: "securedcontent.io/cluster-uid",
   namespace: "securedcontent.io/namespace",
   name: "securedcontent.io/name",
   uid: "securedcontent.io/uid",
@@ -44,58 +57,104 @@ export function fitted(text: string, max: number): string {
   return `${text.slice(0, max - hash.length - 1)}~${hash}`;
 }
 
-/** `<prefix>-<readable part>-<hash>`, cut to `max` characters, with only the characters `allowed` permits. */
-function boundedName(prefix: string, owner: OwnerIdentity, max: number, allowed: RegExp): string {
-  const hash = shortHash(`${owner.cluster}/${owner.namespace}/${owner.name}`, 10);
+/**
+ * `<prefix>-<readable part>-<hash>`, cut to `max` characters, with only the characters `allowed` permits. The
+ * hash is of `hashed`.
+ */
+function boundedName(prefix: string, owner: OwnerIdentity, hashed: string, limit: { max: number; allowed: RegExp }): string {
+  const { max, allowed } = limit;
+  const hash = shortHash(hashed, 10);
   const readable = `${owner.namespace}-${owner.name}`.replace(allowed, "-").replace(/-+/g, "-");
   const room = max - prefix.length - hash.length - 2;
   return `${prefix}-${readable.slice(0, room).replace(/-$/, "")}-${hash}`;
 }
 
 /**
- * The key that identifies the owner in the claim tag: cluster, namespace and name (the uid is a separate tag),
- * fitted to a tag value's 256 characters (only names longer than any claim written so far are cut).
+ * The key that identifies the owner in the claim tag and the owner tag: the cluster's uid and the resource's
+ * uid first (unique, and never cut), then cluster, namespace and name for whoever reads the tag, fitted to a
+ * tag value's 256 characters.
  */
-export function ownerKey(owner: Pick<OwnerIdentity, "cluster" | "namespace" | "name">): string {
+export function ownerKey(owner: OwnerIdentity): string {
+  return fitted(`${owner.clusterUid}/${owner.uid}/${owner.cluster}/${owner.namespace}/${owner.name}`, limits.tagValue);
+}
+
+/** The claim as written before the cluster uid: `cluster/namespace/name`, which two clusters can share. */
+export function legacyOwnerKey(owner: Pick<OwnerIdentity, "cluster" | "namespace" | "name">): string {
   return fitted(`${owner.cluster}/${owner.namespace}/${owner.name}`, limits.tagValue);
 }
 
-/**
- * The name of a resource's own origin access control, as the operator created them before OACs were shared.
- * Such an OAC is still used, and deleted with its resource; new resources use the shared ones.
- */
-export function originAccessControlName(owner: OwnerIdentity): string {
-  return boundedName("scb", owner, 64, /[^a-zA-Z0-9-]/g);
-}
+const oacNameLimit = { max: 64, allowed: /[^a-zA-Z0-9-]/g };
+const functionNameLimit = { max: 64, allowed: /[^a-zA-Z0-9-_]/g };
 
 /**
- * The name of the cluster's shared origin access control number `index` (1, 2, ...): up to 64 characters,
- * readable, and unique per cluster through a hash of the cluster name.
+ * The name of a resource's own origin access control, as the operator created them before OACs were shared.
+ * Such an OAC is still used, and deleted with its resource; new resources use the shared ones, so this name
+ * keeps its old hash.
  */
-export function sharedOriginAccessControlName(cluster: string, index: number): string {
-  const suffix = `-${shortHash(cluster, 8)}-${String(index)}`;
-  const readable = cluster.replace(/[^a-zA-Z0-9-]/g, "-").replace(/-+/g, "-");
+export function originAccessControlName(owner: OwnerIdentity): string {
+  return boundedName("scb", owner, `${owner.cluster}/${owner.namespace}/${owner.name}`, oacNameLimit);
+}
+
+function sharedName(readableCluster: string, hashed: string, index: number): string {
+  const suffix = `-${shortHash(hashed, 8)}-${String(index)}`;
+  const readable = readableCluster.replace(/[^a-zA-Z0-9-]/g, "-").replace(/-+/g, "-");
   const prefix = "scb-shared-";
   return `${prefix}${readable.slice(0, 64 - prefix.length - suffix.length).replace(/-$/, "")}${suffix}`;
 }
 
-/** The index of a shared origin access control of this cluster, from its name; undefined for any other name. */
-export function sharedOriginAccessControlIndex(cluster: string, name: string | undefined): number | undefined {
+/**
+ * The name of the cluster's shared origin access control number `index` (1, 2, ...): up to 64 characters,
+ * readable, and unique per cluster through a hash of the cluster's uid and name.
+ */
+export function sharedOriginAccessControlName(cluster: ClusterIdentity, index: number): string {
+  return sharedName(cluster.cluster, `${cluster.clusterUid}/${cluster.cluster}`, index);
+}
+
+/** The shared OAC's name before the cluster uid, from the cluster name alone: two clusters can share it. */
+export function legacySharedOriginAccessControlName(cluster: Pick<ClusterIdentity, "cluster">, index: number): string {
+  return sharedName(cluster.cluster, cluster.cluster, index);
+}
+
+function indexIn(name: string | undefined, nameOf: (index: number) => string): number | undefined {
   const match = name === undefined ? null : /-(\d{1,6})$/.exec(name);
   const index = match?.[1] === undefined ? undefined : Number(match[1]);
-  return index !== undefined && index >= 1 && sharedOriginAccessControlName(cluster, index) === name ? index : undefined;
+  return index !== undefined && index >= 1 && nameOf(index) === name ? index : undefined;
+}
+
+/** The index of a shared origin access control of this cluster, from its name; undefined for any other name. */
+export function sharedOriginAccessControlIndex(cluster: ClusterIdentity, name: string | undefined): number | undefined {
+  return indexIn(name, (index) => sharedOriginAccessControlName(cluster, index));
+}
+
+/** The index of a shared OAC named the legacy way for this cluster name; undefined for any other name. */
+export function legacySharedOriginAccessControlIndex(cluster: Pick<ClusterIdentity, "cluster">, name: string | undefined): number | undefined {
+  return indexIn(name, (index) => legacySharedOriginAccessControlName(cluster, index));
 }
 
 /** Every edge function's name starts with this: the sweeper looks only at functions named so. */
 export const edgeFunctionNamePrefix = "scb-edge-";
 
-/** Lambda function names: up to 64 characters of letters, digits, hyphens and underscores. */
+/**
+ * Lambda function names: up to 64 characters of letters, digits, hyphens and underscores, hashed over the
+ * cluster's uid and the resource's namespace and name (not its uid: a resource created again under the same
+ * name takes back the function its predecessor left pending deletion).
+ */
 export function edgeFunctionName(owner: OwnerIdentity): string {
-  return boundedName(edgeFunctionNamePrefix.slice(0, -1), owner, 64, /[^a-zA-Z0-9-_]/g);
+  return boundedName(edgeFunctionNamePrefix.slice(0, -1), owner, `${owner.clusterUid}/${owner.cluster}/${owner.namespace}/${owner.name}`, functionNameLimit);
 }
 
-/** Bucket-policy statement ids: letters and digits only. */
+/** The function's name before the cluster uid: two clusters of one name made the same one. */
+export function legacyEdgeFunctionName(owner: OwnerIdentity): string {
+  return boundedName(edgeFunctionNamePrefix.slice(0, -1), owner, `${owner.cluster}/${owner.namespace}/${owner.name}`, functionNameLimit);
+}
+
+/** Bucket-policy statement ids: letters and digits only, from the cluster's uid and the resource's uid. */
 export function policyStatementId(owner: OwnerIdentity): string {
+  return `SecuredContentCloudFrontRead${shortHash(`${owner.clusterUid}/${owner.uid}`, 12)}`;
+}
+
+/** The statement id before the cluster uid, from cluster, namespace and name; removed when ours is written. */
+export function legacyPolicyStatementId(owner: Pick<OwnerIdentity, "cluster" | "namespace" | "name">): string {
   return `SecuredContentCloudFrontRead${shortHash(`${owner.cluster}/${owner.namespace}/${owner.name}`, 12)}`;
 }
 
@@ -104,6 +163,7 @@ export function ownershipTags(owner: OwnerIdentity): Record<string, string> {
   return {
     [tagKeys.owner]: ownerKey(owner),
     [tagKeys.cluster]: owner.cluster,
+    [tagKeys.clusterUid]: owner.clusterUid,
     [tagKeys.namespace]: owner.namespace,
     [tagKeys.name]: owner.name,
     [tagKeys.uid]: owner.uid,
@@ -116,5 +176,13 @@ export function ownershipTags(owner: OwnerIdentity): Record<string, string> {
  * letters, digits, hyphens and underscores, and kept to 64 characters (CloudFront documents no shorter limit).
  */
 export function responseHeadersPolicyName(owner: OwnerIdentity): string {
-  return boundedName("scb-headers", owner, 64, /[^a-zA-Z0-9-_]/g);
+  return boundedName("scb-headers", owner, `${owner.clusterUid}/${owner.cluster}/${owner.namespace}/${owner.name}`, { max: 64, allowed: /[^a-zA-Z0-9-_]/g });
+}
+
+/**
+ * Whether a distribution's caller reference says it was created for the resource with this uid: the uid, or a
+ * replacement's `<uid>/replaces/<id>`. The bucket's claim check uses it too, to prove a legacy claim.
+ */
+export function isCallerReferenceOf(callerReference: string | undefined, uid: string): boolean {
+  return callerReference === uid || (callerReference?.startsWith(`${uid}/replaces/`) ?? false);
 }

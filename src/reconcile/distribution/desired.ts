@@ -56,10 +56,7 @@ export function replacementCallerReference(uid: string, replacedId: string): str
   return `${uid}/replaces/${replacedId}`;
 }
 
-/** Whether a distribution's caller reference says it was created for the resource with this uid. */
-export function isCallerReferenceOf(callerReference: string | undefined, uid: string): boolean {
-  return callerReference === uid || (callerReference?.startsWith(`${uid}/replaces/`) ?? false);
-}
+export { isCallerReferenceOf } from "../common/naming.ts";
 
 /** The inputs for a resource's distribution: the spec with its defaults, plus the facts. */
 export function distributionInputs(resource: SecuredContentBucket, facts: DistributionFacts): DistributionInputs {

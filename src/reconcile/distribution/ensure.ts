@@ -17,7 +17,8 @@ import {
   withOwnedFields,
   type DistributionInputs,
 } from "./desired.ts";
-import { findDistributions, getDistribution, liveOf, type LiveDistribution } from "./read.ts";
+import { checkedAliases, withoutAddedAliases } from "./aliases.ts";
+import { findDistributions, findOwnedDistributions, getDistribution, liveOf, notOursNotice, type LiveDistribution } from "./read.ts";
 
 /** How often an update is tried when someone else changes the distribution between our read and our write. */
 export const maxUpdateAttempts = 3;
@@ -38,7 +39,7 @@ export async function ensureDistribution(ctx: StepContext, inputs: DistributionS
   const desired = distributionInputs(ctx.resource, inputs);
   const known = inputs.knownId === undefined ? {} : await findKnown(ctx, inputs.knownId);
   if (known.live !== undefined) {
-    const live = await updateOwnedFields(ctx, known.live, desired);
+    const live = await updateOwnedFields(ctx, known.live, await checkedAliases(ctx, known.live, desired));
     return { condition: deployedCondition(ctx, live.state), value: live.state };
   }
   const callerReference = known.replaces === undefined ? desired.callerReference : replacementCallerReference(ctx.resource.metadata.uid, known.replaces);
@@ -60,6 +61,9 @@ function deployedCondition(ctx: StepContext, state: DistributionStatus): Conditi
 async function findKnown(ctx: StepContext, id: string): Promise<{ live?: LiveDistribution; replaces?: string }> {
   const live = await getDistribution(ctx, id);
   if (live === undefined) {
+    // An id that never was ours (status written by someone else) must not cause a second distribution.
+    const [owned] = await findOwnedDistributions(ctx);
+    if (owned !== undefined) return { live: owned };
     ctx.notices.push({
       kind: "drift",
       reason: "DistributionMissing",
@@ -69,25 +73,25 @@ async function findKnown(ctx: StepContext, id: string): Promise<{ live?: LiveDis
     return { replaces: id };
   }
   if (!isCallerReferenceOf(live.config.CallerReference, ctx.resource.metadata.uid)) {
-    // A status copied from elsewhere (a restored backup, say): that distribution belongs to another resource.
-    ctx.notices.push({
-      kind: "warning",
-      reason: "DistributionNotOwned",
-      message: `distribution ${id} recorded in status was created for another resource; leaving it alone`,
-    });
+    // A status copied from elsewhere (a restored backup), or written by someone else: never act on it.
+    ctx.notices.push(notOursNotice());
     return {};
   }
   return { live };
 }
 
+/**
+ * Creates the distribution without its aliases (CloudFront checks an alias only for a distribution that exists
+ * with its certificate: aliases.ts), then adds them once checked; or finds the one created earlier.
+ */
 async function createOrRecover(ctx: StepContext, desired: DistributionInputs): Promise<LiveDistribution> {
   const tags = Object.entries(ownershipTags(ctx.owner)).map(([Key, Value]) => ({ Key, Value }));
+  const config = desiredDistributionConfig(withoutAddedAliases(undefined, desired));
   let result;
   try {
-    result = await ctx.aws.cloudFront().send(
-      new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: desiredDistributionConfig(desired), Tags: { Items: tags } } }),
-      { abortSignal: ctx.signal },
-    );
+    result = await ctx.aws.cloudFront().send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: tags } } }), {
+      abortSignal: ctx.signal,
+    });
   } catch (error) {
     if (!hasAwsCode(error, "DistributionAlreadyExists")) throw error;
     const existing = await recoverExisting(ctx, desired, error);
@@ -96,11 +100,11 @@ async function createOrRecover(ctx: StepContext, desired: DistributionInputs): P
       reason: "DistributionFound",
       message: `found distribution ${existing.state.id}, created earlier for this resource, and kept it`,
     });
-    return updateOwnedFields(ctx, existing, desired);
+    return updateOwnedFields(ctx, existing, await checkedAliases(ctx, existing, desired));
   }
   const live = liveOf(result.Distribution, result.ETag, "CreateDistributionWithTags");
   ctx.notices.push({ kind: "created", reason: "DistributionCreated", message: `created distribution ${live.state.id} at ${live.state.domainName}` });
-  return live;
+  return desired.aliases.length === 0 ? live : updateOwnedFields(ctx, live, await checkedAliases(ctx, live, desired));
 }
 
 /**

@@ -4,7 +4,7 @@
 import { GetDistributionCommand, paginateListDistributions, type Distribution, type DistributionSummary } from "@aws-sdk/client-cloudfront";
 import type { DistributionStatus } from "../../api/index.ts";
 import { isAwsError } from "../../aws/errors.ts";
-import type { StepContext } from "../common/context.ts";
+import type { Notice, StepContext } from "../common/context.ts";
 import { isCallerReferenceOf, s3OriginDomain } from "./desired.ts";
 
 /** A distribution as read: where it stands, its config, and the ETag a write must name. */
@@ -69,4 +69,13 @@ export async function findDistributions(ctx: StepContext, ours: (callerReference
 export function findOwnedDistributions(ctx: StepContext): Promise<LiveDistribution[]> {
   const uid = ctx.resource.metadata.uid;
   return findDistributions(ctx, (callerReference) => isCallerReferenceOf(callerReference, uid));
+}
+
+/** Status named a distribution that is not ours: said without naming it, since it is someone else's. */
+export function notOursNotice(): Notice {
+  return {
+    kind: "warning",
+    reason: "DistributionNotOwned",
+    message: "status.distribution names a distribution that was not created for this resource; it is ignored and left untouched",
+  };
 }

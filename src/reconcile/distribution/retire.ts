@@ -3,18 +3,23 @@
 import { DeleteDistributionCommand, UpdateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { isAwsError } from "../../aws/errors.ts";
 import type { StepContext } from "../common/context.ts";
-import { disabledForDeletion, needsDisabling } from "./desired.ts";
-import { findOwnedDistributions, getDistribution, type LiveDistribution } from "./read.ts";
+import { disabledForDeletion, isCallerReferenceOf, needsDisabling } from "./desired.ts";
+import { findOwnedDistributions, getDistribution, notOursNotice, type LiveDistribution } from "./read.ts";
 
 /**
- * The distribution recorded in status while it exists. Otherwise, as after a crash right after it was created
- * or a replacement whose id never reached status, those in front of the bucket whose caller reference is ours.
+ * The distribution recorded in status while it exists and its caller reference shows it was created for this
+ * resource. Otherwise, as after a crash right after it was created, a replacement whose id never reached
+ * status, or a status someone else wrote, those in front of the bucket whose caller reference is ours. Status is
+ * only a hint: an id in it that is not ours is reported and never touched.
  */
 async function distributionsToRetire(ctx: StepContext): Promise<LiveDistribution[]> {
   const recorded = ctx.resource.status?.distribution?.id;
   const live = recorded === undefined ? undefined : await getDistribution(ctx, recorded);
-  return live === undefined ? findOwnedDistributions(ctx) : [live];
+  if (live !== undefined && isCallerReferenceOf(live.config.CallerReference, ctx.resource.metadata.uid)) return [live];
+  if (live !== undefined) ctx.notices.push(notOursNotice());
+  return findOwnedDistributions(ctx);
 }
+
 
 /** Conflicts and stale ETags mean "not yet": look again later. */
 function notYet(error: unknown): boolean {

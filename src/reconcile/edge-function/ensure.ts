@@ -20,7 +20,7 @@ import { isAwsError } from "../../aws/errors.ts";
 import { PermanentError } from "../../errors.ts";
 import { inSync, waitingOn, type Notice, type StepContext, type StepOutcome } from "../common/context.ts";
 import { OwnershipConflictError } from "../common/errors.ts";
-import { edgeFunctionName, fitted, limits, ownerKey, ownershipTags, tagKeys } from "../common/naming.ts";
+import { edgeFunctionName, fitted, legacyEdgeFunctionName, legacyOwnerKey, limits, ownerKey, ownershipTags, tagKeys, type OwnerIdentity } from "../common/naming.ts";
 import { desiredEdgeConfig } from "./config.ts";
 import {
   configurationCorrection,
@@ -72,7 +72,34 @@ async function desiredFunction(ctx: StepContext): Promise<Desired> {
     if (error instanceof EdgeConfigError) throw new PermanentError("InvalidEdgeConfig", error.message, { cause: error });
     throw error;
   }
-  return { name: edgeFunctionName(ctx.owner), settings: desiredFunctionSettings(ctx.settings), edgePackage, tags: ownershipTags(ctx.owner) };
+  return { name: await functionNameOf(ctx), settings: desiredFunctionSettings(ctx.settings), edgePackage, tags: ownershipTags(ctx.owner) };
+}
+
+/**
+ * The function's name: from the cluster's uid, or the legacy name (from CLUSTER_NAME alone) while status names
+ * a function of that name whose tags carry this resource's uid, so a resource made before the cluster uid keeps
+ * its function (moving would redeploy the distribution) and the other cluster's function of that name is never
+ * taken. Status is only a hint here: the tags decide.
+ */
+async function functionNameOf(ctx: StepContext): Promise<string> {
+  const legacy = legacyEdgeFunctionName(ctx.owner);
+  if (ctx.resource.status?.edgeFunction?.name !== legacy) return edgeFunctionName(ctx.owner);
+  const observed = await getFunction(ctx, legacy);
+  return observed?.tags[tagKeys.uid] === ctx.resource.metadata.uid ? legacy : edgeFunctionName(ctx.owner);
+}
+
+/**
+ * Whether a function's tags let this resource use it: its owner tag is this resource's, or that of an earlier
+ * resource of the same namespace and name in this cluster (same cluster uid), whose function it takes over.
+ * An owner tag written before the cluster uid is this resource's only with its uid beside it: another cluster
+ * of the same CLUSTER_NAME wrote the same owner tag.
+ */
+export function mayAdopt(tags: Readonly<Record<string, string>>, owner: OwnerIdentity): boolean {
+  const holder = tags[tagKeys.owner];
+  if (holder === undefined || holder === ownerKey(owner)) return true;
+  if (holder === legacyOwnerKey(owner)) return tags[tagKeys.uid] === owner.uid;
+  const earlier = tags[tagKeys.uid];
+  return earlier !== undefined && tags[tagKeys.clusterUid] === owner.clusterUid && holder === ownerKey({ ...owner, uid: earlier });
 }
 
 function ready(ctx: StepContext, state: EdgeFunctionState): StepOutcome<EdgeFunctionState> {
@@ -117,13 +144,15 @@ export async function ensureEdgeFunction(ctx: StepContext, options: { referenced
 /** Refuses a function another owner tagged; adopts one left pending deletion by an earlier resource of this name. */
 async function claimTags(ctx: StepContext, desired: Desired, observed: ObservedFunction): Promise<void> {
   const holder = observed.tags[tagKeys.owner];
-  if (holder !== undefined && holder !== ownerKey(ctx.owner)) throw new OwnershipConflictError(`edge function ${desired.name}`, holder);
+  if (holder !== undefined && !mayAdopt(observed.tags, ctx.owner)) throw new OwnershipConflictError(`edge function ${desired.name}`, holder);
   const { add, remove } = tagChanges(observed.tags, desired.tags);
   const arn = unqualifiedArn(observed.config.FunctionArn ?? "");
   if (Object.keys(add).length > 0) await ctx.aws.lambda().send(new TagResourceCommand({ Resource: arn, Tags: add }), { abortSignal: ctx.signal });
   if (remove.length > 0) await ctx.aws.lambda().send(new UntagResourceCommand({ Resource: arn, TagKeys: remove }), { abortSignal: ctx.signal });
   if (remove.length > 0 || tagKeys.uid in add) {
     ctx.notices.push({ kind: "changed", reason: "EdgeFunctionAdopted", message: `adopted edge function ${desired.name}, left behind by an earlier resource of this name` });
+  } else if (observed.tags[tagKeys.owner] === legacyOwnerKey(ctx.owner)) {
+    ctx.notices.push({ kind: "changed", reason: "EdgeFunctionTagsMigrated", message: `tagged edge function ${desired.name} with this cluster's uid` });
   } else if (Object.keys(add).length > 0) {
     ctx.notices.push({ kind: "drift", reason: "EdgeFunctionTagsCorrected", message: `restored the ownership tags of edge function ${desired.name}`, drift: "edge-function-tags" });
   }

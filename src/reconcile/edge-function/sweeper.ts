@@ -11,6 +11,11 @@ import { edgeFunctionNamePrefix, tagKeys } from "../common/naming.ts";
 export interface SweeperOptions {
   readonly aws: AwsClients;
   readonly clusterName: string;
+  /**
+   * The kube-system namespace's uid: a marked function tagged with another cluster's uid is that cluster's to
+   * delete. One marked before the cluster uid existed is matched by CLUSTER_NAME.
+   */
+  readonly clusterUid?: string;
   readonly log: Logger;
   readonly backoff?: BackoffPolicy;
   readonly now?: () => number;
@@ -35,6 +40,12 @@ export class EdgeFunctionSweeper {
     this.#options = options;
   }
 
+  #ofThisCluster(tags: Readonly<Record<string, string>>): boolean {
+    const uid = tags[tagKeys.clusterUid];
+    if (uid !== undefined && this.#options.clusterUid !== undefined) return uid === this.#options.clusterUid;
+    return tags[tagKeys.cluster] === this.#options.clusterName;
+  }
+
   /** One pass over the operator's functions in us-east-1. */
   async sweepOnce(signal: AbortSignal = new AbortController().signal): Promise<SweepReport> {
     const deleted: string[] = [];
@@ -45,7 +56,7 @@ export class EdgeFunctionSweeper {
       if (due !== undefined && due.notBefore > this.#now()) continue;
       // The marker is read again right before deleting: a new resource of the same name may have adopted it.
       const tags = await this.#tags(fn.FunctionArn ?? "", signal);
-      if (tags[tagKeys.pendingDeletion] === undefined || tags[tagKeys.cluster] !== this.#options.clusterName) {
+      if (tags[tagKeys.pendingDeletion] === undefined || !this.#ofThisCluster(tags)) {
         this.#attempts.delete(name);
         continue;
       }

@@ -6,7 +6,16 @@
 // control"), so the resources of a cluster share them: number 1 until CloudFront refuses a 101st distribution,
 // then number 2, and so on. Resources created before OACs were shared keep their own.
 import type { OriginAccessControlConfig, OriginAccessControlSummary } from "@aws-sdk/client-cloudfront";
-import { fitted, originAccessControlName, sharedOriginAccessControlIndex, sharedOriginAccessControlName, type OwnerIdentity } from "../common/naming.ts";
+import {
+  fitted,
+  legacySharedOriginAccessControlIndex,
+  legacySharedOriginAccessControlName,
+  originAccessControlName,
+  sharedOriginAccessControlIndex,
+  sharedOriginAccessControlName,
+  type ClusterIdentity,
+  type OwnerIdentity,
+} from "../common/naming.ts";
 
 type ConfigKey = "Name" | "Description" | "OriginAccessControlOriginType" | "SigningBehavior" | "SigningProtocol";
 /** Every setting of an OAC; we own them all. */
@@ -18,12 +27,17 @@ const signing = { OriginAccessControlOriginType: "s3", SigningBehavior: "always"
 const maxDescription = 128;
 
 /** The cluster's shared OAC number `index`: it signs every request to an S3 origin with SigV4. */
-export function sharedOriginAccessControl(cluster: string, index: number): OwnedSettings {
-  return {
-    Name: sharedOriginAccessControlName(cluster, index),
-    Description: fitted(`Shared by the SecuredContentBuckets of cluster ${cluster}`, maxDescription),
-    ...signing,
-  };
+export function sharedOriginAccessControl(cluster: ClusterIdentity, index: number): OwnedSettings {
+  return sharedSettings(cluster, sharedOriginAccessControlName(cluster, index));
+}
+
+/** A shared OAC named before the cluster uid (from the cluster name alone), as such OACs were created. */
+function legacySharedOriginAccessControl(cluster: ClusterIdentity, index: number): OwnedSettings {
+  return sharedSettings(cluster, legacySharedOriginAccessControlName(cluster, index));
+}
+
+function sharedSettings(cluster: ClusterIdentity, name: string): OwnedSettings {
+  return { Name: name, Description: fitted(`Shared by the SecuredContentBuckets of cluster ${cluster.cluster}`, maxDescription), ...signing };
 }
 
 /** A resource's own OAC, as created before OACs were shared. */
@@ -34,12 +48,23 @@ export function ownOriginAccessControl(owner: OwnerIdentity): OwnedSettings {
 /**
  * The OAC a live one should be, when it is one this resource may use: the cluster's shared OAC of that number, or
  * the resource's own. Undefined for any other OAC (another cluster's, another resource's, someone else's).
+ *
+ * With `legacy`, also a shared OAC named the way it was before the cluster uid (from CLUSTER_NAME alone), which
+ * a resource whose distribution already uses it keeps: an OAC only signs requests, the bucket policy names the
+ * distribution, so sharing one with a cluster of the same name grants nothing, and moving would redeploy.
  */
-export function desiredFor(owner: OwnerIdentity, name: string | undefined): OwnedSettings | undefined {
-  const index = sharedOriginAccessControlIndex(owner.cluster, name);
-  if (index !== undefined) return sharedOriginAccessControl(owner.cluster, index);
+export function desiredFor(owner: OwnerIdentity, name: string | undefined, options: { legacy?: boolean } = {}): OwnedSettings | undefined {
+  const index = sharedOriginAccessControlIndex(owner, name);
+  if (index !== undefined) return sharedOriginAccessControl(owner, index);
+  const legacyIndex = options.legacy === true ? legacySharedOriginAccessControlIndex(owner, name) : undefined;
+  if (legacyIndex !== undefined) return legacySharedOriginAccessControl(owner, legacyIndex);
   const own = ownOriginAccessControl(owner);
   return name === own.Name ? own : undefined;
+}
+
+/** The number of a shared OAC this resource may use (the cluster's, or one named the legacy way); else undefined. */
+export function sharedIndexOf(owner: OwnerIdentity, name: string | undefined): number | undefined {
+  return sharedOriginAccessControlIndex(owner, name) ?? legacySharedOriginAccessControlIndex(owner, name);
 }
 
 /** The settings that differ from what we want, by name; empty when in sync. */

@@ -8,7 +8,7 @@ import { hasAwsCode } from "../../aws/errors.ts";
 import { inSync, type StepContext, type StepOutcome } from "../common/context.ts";
 import { sharedOriginAccessControlIndex } from "../common/naming.ts";
 import { desiredFor, driftedSettings, sharedOriginAccessControl, type OwnedSettings } from "./desired.ts";
-import { allOriginAccessControlIds, findOriginAccessControlByName, getOriginAccessControl, type FoundOriginAccessControl } from "./read.ts";
+import { allOriginAccessControlIds, findOriginAccessControlByName, getOriginAccessControl, notOursNotice, type FoundOriginAccessControl } from "./read.ts";
 
 export interface OriginAccessControlUse {
   readonly id: string;
@@ -74,9 +74,10 @@ export function firstOpenIndex(full: ReadonlySet<number>): number {
 async function keepKnown(ctx: StepContext, known: { id?: string; inUse: boolean }): Promise<OriginAccessControlUse | undefined> {
   if (known.id === undefined) return undefined;
   const found = await getOriginAccessControl(ctx, known.id);
-  const desired = desiredFor(ctx.owner, found?.settings.Name);
+  const desired = desiredFor(ctx.owner, found?.settings.Name, { legacy: known.inUse });
+  if (found !== undefined && desired === undefined) ctx.notices.push(notOursNotice());
   if (found === undefined || desired === undefined) return undefined;
-  const sharedIndex = sharedOriginAccessControlIndex(ctx.owner.cluster, desired.Name);
+  const sharedIndex = sharedOriginAccessControlIndex(ctx.owner, desired.Name);
   if (!known.inUse && sharedIndex !== undefined && ctx.fullSharedOriginAccessControls.has(sharedIndex)) return undefined;
   if (driftedSettings(found.settings, desired).length > 0) await correct(ctx, found, desired);
   return { id: found.id, sharedIndex };
@@ -96,7 +97,7 @@ export async function ensureOriginAccessControl(ctx: StepContext, known: { id?: 
 
 async function sharedUse(ctx: StepContext): Promise<OriginAccessControlUse> {
   const sharedIndex = firstOpenIndex(ctx.fullSharedOriginAccessControls);
-  const desired = sharedOriginAccessControl(ctx.owner.cluster, sharedIndex);
+  const desired = sharedOriginAccessControl(ctx.owner, sharedIndex);
   const found = await lookUp(ctx, desired.Name);
   if (found === undefined) return { id: await createOrAdopt(ctx, desired), sharedIndex };
   if (driftedSettings(found.settings, desired).length > 0) await correct(ctx, found, desired);

@@ -2,7 +2,7 @@
 // whose id never reached status is found again instead of created twice).
 import { GetOriginAccessControlCommand, paginateListOriginAccessControls, type OriginAccessControlSummary } from "@aws-sdk/client-cloudfront";
 import { isAwsError } from "../../aws/errors.ts";
-import type { StepContext } from "../common/context.ts";
+import type { Notice, StepContext } from "../common/context.ts";
 import { settingsOf, type OwnedSettings } from "./desired.ts";
 
 /** More pages than any account should have (100 each); a bound, so a runaway listing cannot loop forever. */
@@ -59,4 +59,13 @@ export async function allOriginAccessControlIds(ctx: StepContext): Promise<Map<s
     return false;
   });
   return ids;
+}
+
+/** Status named an OAC this resource may not use: said without naming it, since it is someone else's. */
+export function notOursNotice(): Notice {
+  return {
+    kind: "warning",
+    reason: "OriginAccessControlNotOwned",
+    message: "status.originAccessControlId names an origin access control that is neither this resource's nor its cluster's; it is ignored and left untouched",
+  };
 }

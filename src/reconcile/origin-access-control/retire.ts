@@ -5,18 +5,18 @@
 import { DeleteOriginAccessControlCommand } from "@aws-sdk/client-cloudfront";
 import { isAwsError } from "../../aws/errors.ts";
 import type { StepContext } from "../common/context.ts";
-import { sharedOriginAccessControlIndex } from "../common/naming.ts";
-import { desiredFor, ownOriginAccessControl } from "./desired.ts";
-import { findOriginAccessControlByName, getOriginAccessControl } from "./read.ts";
+import { desiredFor, ownOriginAccessControl, sharedIndexOf } from "./desired.ts";
+import { findOriginAccessControlByName, getOriginAccessControl, notOursNotice } from "./read.ts";
 
 /** The OAC in status when it is one this resource used, else its own found by name. */
 async function retirable(ctx: StepContext): Promise<{ id: string; etag: string | undefined; shared: boolean } | undefined> {
   const recorded = ctx.resource.status?.originAccessControlId;
   const byId = recorded === undefined ? undefined : await getOriginAccessControl(ctx, recorded);
   const name = byId?.settings.Name;
-  if (byId !== undefined && desiredFor(ctx.owner, name) !== undefined) {
-    return { id: byId.id, etag: byId.etag, shared: sharedOriginAccessControlIndex(ctx.owner.cluster, name) !== undefined };
+  if (byId !== undefined && desiredFor(ctx.owner, name, { legacy: true }) !== undefined) {
+    return { id: byId.id, etag: byId.etag, shared: sharedIndexOf(ctx.owner, name) !== undefined };
   }
+  if (byId !== undefined) ctx.notices.push(notOursNotice());
   const own = await findOriginAccessControlByName(ctx, ownOriginAccessControl(ctx.owner).Name);
   if (own === undefined) return undefined;
   return { id: own.id, etag: (await getOriginAccessControl(ctx, own.id))?.etag, shared: false };

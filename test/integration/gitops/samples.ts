@@ -94,7 +94,7 @@ const ready: Progress = { state: "ready", reason: "Ready", message: "serving buc
 const conflict: Progress = {
   state: "stalled",
   reason: "OwnershipConflict",
-  message: "bucket simple-aws-courses-content is claimed by other/courses; delete that resource or pick another bucket",
+  message: "bucket simple-aws-courses-content is claimed by another resource; it is left untouched until that claim is released (an administrator finds the holder in the operator's log)",
 };
 const awkward: Progress = {
   state: "stalled",

@@ -399,8 +399,15 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
     // edge-function step test changes it and sees it put back.
     // The actions granted ahead of the code that sends them (test/support/iam-actions.ts) are not sent yet.
     // UpdateResponseHeadersPolicy is only sent when the spec's CORS changes or someone edits the policy; the
-    // response-headers-policy step test does both.
-    const neverSentHere = new Set(["lambda:GetFunctionConfiguration", "lambda:PutRuntimeManagementConfig", "cloudfront:UpdateResponseHeadersPolicy", ...grantedAheadOfCode]);
+    // response-headers-policy step test does both. ListConflictingAliases is only sent before an alias is added,
+    // and no resource here has one; the alias test (test/integration/trust/alias-overlap.test.ts) sends it.
+    const neverSentHere = new Set([
+      "lambda:GetFunctionConfiguration",
+      "lambda:PutRuntimeManagementConfig",
+      "cloudfront:UpdateResponseHeadersPolicy",
+      "cloudfront:ListConflictingAliases",
+      ...grantedAheadOfCode,
+    ]);
     const unused = shippedPolicy().Statement.flatMap((statement) =>
       statement.Action.filter((action) => !neverSentHere.has(action))
         .filter((action) => !allowed.some((d) => d.statement === statement.Sid && covers(action, d.action)))

@@ -134,7 +134,8 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     });
     expect((await fetch(`${env.awsEndpoint}/${bucket}/videos/lesson-1.mp4`)).status).toBe(403);
     const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet ?? [];
-    expect(tags).toContainEqual({ Key: "securedcontent.io/owner", Value: `test/${namespace}/courses` });
+    // The claim names the cluster's uid and the resource's uid, then cluster, namespace and name.
+    expect(tags).toContainEqual({ Key: "securedcontent.io/owner", Value: expect.stringMatching(new RegExp(`^[0-9a-f-]{36}/${await scbUid("courses")}/test/${namespace}/courses$`)) as string });
 
   });
 
@@ -278,13 +279,16 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     await kubectl(env, ["wait", "-n", otherNamespace, "--for=condition=Stalled", "scb/rival", "--timeout=30s"]);
     const stalled = (await scb("rival", otherNamespace)).status.conditions.find((c) => c.type === "Stalled");
     expect(stalled?.reason).toBe("OwnershipConflict");
-    expect(stalled?.message).toContain(`test/${namespace}/courses`);
+    // The tenant is told the bucket is held, never by whom.
+    expect(stalled?.message).toContain("is claimed by another resource");
+    expect(stalled?.message).not.toContain(namespace);
     const rivalWrites = operator.calls.since(callsBefore).filter((c) => isMutating(c.operation));
     expect(rivalWrites).toEqual([]);
     expect((await scb("courses")).status.distribution).toEqual(ownerBefore.status.distribution);
     await kubectl(env, ["delete", "-n", otherNamespace, "scb/rival", "--timeout=30s"]);
     const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet ?? [];
-    expect(tags).toContainEqual({ Key: "securedcontent.io/owner", Value: `test/${namespace}/courses` });
+    // The claim names the cluster's uid and the resource's uid, then cluster, namespace and name.
+    expect(tags).toContainEqual({ Key: "securedcontent.io/owner", Value: expect.stringMatching(new RegExp(`^[0-9a-f-]{36}/${await scbUid("courses")}/test/${namespace}/courses$`)) as string });
   });
 
   it("recreates a distribution deleted out of band, under a new caller reference, and moves the bucket policy to its ARN", async () => {

@@ -48,6 +48,10 @@ export interface TestOperatorOptions {
   readonly fullResyncMs: number;
   readonly deployingRequeueMs: number;
   readonly clusterName?: string;
+  /** Another cluster's identity, to run two "clusters" against one API server; by default kube-system's uid. */
+  readonly clusterUid?: string;
+  /** Only these namespaces' resources (WATCH_NAMESPACE). */
+  readonly watchNamespace?: string;
 }
 
 /** Points the SDK's standard variables at the emulator for this process. */
@@ -78,6 +82,7 @@ export async function startTestOperator(env: HarnessEnv, options: TestOperatorOp
     AWS_S3_FORCE_PATH_STYLE: "true",
     MAX_CONCURRENT_RECONCILES: "2",
     METRICS_ADDRESS: "127.0.0.1:0",
+    ...(options.watchNamespace === undefined ? {} : { WATCH_NAMESPACE: options.watchNamespace }),
   });
   const operator = await createOperator(config, {
     kubeConfig: await loadKubeConfig({ KUBECONFIG: env.kubeconfig }),
@@ -97,6 +102,7 @@ export async function startTestOperator(env: HarnessEnv, options: TestOperatorOp
     backoff: { baseMs: 300, maxMs: 3_000, jitter: 0 },
     // The sweeper's own test drives it; elsewhere its listings would count against the reconciles.
     sweeper: false,
+    ...(options.clusterUid === undefined ? {} : { clusterUid: options.clusterUid }),
     wrapReconciler: (reconciler) => ({
       reconcile: async (request, signal) => {
         const mark = calls.mark();

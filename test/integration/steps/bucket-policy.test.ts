@@ -60,7 +60,7 @@ async function run(ctx: StepContext): Promise<{ changed?: boolean; error?: Opera
   const mark = clients.calls.length;
   const calls = () => clients.calls.slice(mark).map((c) => (c.outcome === "success" ? c.operation : `${c.operation}:${c.outcome}`));
   try {
-    return { changed: await ensureBucketPolicy(ctx, distributionArn), calls: calls() };
+    return { changed: (await ensureBucketPolicy(ctx, distributionArn)).changed, calls: calls() };
   } catch (error) {
     return { error: error as OperatorError, calls: calls() };
   }

@@ -48,6 +48,7 @@ beforeAll(async () => {
   pool = await seedUserPool(env, { poolName: "edge-step", groups: ["paid-students", "teachers"], users: [] });
   settings = {
     clusterName: "test",
+    clusterUid: "9d0c5c8e-0000-4000-8000-00000000c1a5",
     edgeFunctionRoleArn: await createEdgeRole(env),
     jwksUrlTemplate: `${env.awsEndpoint}/{userPoolId}/.well-known/jwks.json`,
     allowInsecureJwksUrl: true,
@@ -268,7 +269,9 @@ describe("ensureEdgeFunction", { concurrent: false, shuffle: false }, () => {
     );
     expect(isPermanent(error)).toBe(true);
     expect(error).toMatchObject({ reason: "OwnershipConflict" });
-    expect((error as Error).message).toMatch(/is claimed by other-cluster\/learning\/theirs/);
+    // The tenant is not told who holds it; the holder rides on the error, for the operator's log.
+    expect((error as Error).message).toMatch(/is claimed by another resource/);
+    expect(error).toMatchObject({ holder: "other-cluster/learning/theirs" });
     expect(calls.slice(mark).filter(isMutating)).toEqual([]);
   });
 

@@ -67,7 +67,7 @@ describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () 
     expect(first.outcome.condition).toMatchObject({ type: "OriginAccessReady", status: "True", reason: "InSync", observedGeneration: 1 });
     expect(ctx.notices).toEqual([expect.objectContaining({ kind: "created", reason: "OriginAccessControlCreated" })]);
     expect((await readOac(first.outcome.value.id)).config).toEqual({
-      Name: sharedOriginAccessControlName(ctx.owner.cluster, 1),
+      Name: sharedOriginAccessControlName(ctx.owner, 1),
       Description: `Shared by the SecuredContentBuckets of cluster ${ctx.owner.cluster}`,
       OriginAccessControlOriginType: "s3",
       SigningBehavior: "always",
@@ -78,7 +78,7 @@ describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () 
   it("gives another resource the same OAC, found by name: one shared listing, then a read by id to confirm", async () => {
     const videos = context(bucketResource("videos"));
     const again = await run(videos, {});
-    expect(await oacsNamed(sharedOriginAccessControlName(videos.owner.cluster, 1))).toEqual([again.outcome.value.id]);
+    expect(await oacsNamed(sharedOriginAccessControlName(videos.owner, 1))).toEqual([again.outcome.value.id]);
     expect(again.mutating).toEqual([]);
     expect(again.calls).toEqual(["ListOriginAccessControls", "GetOriginAccessControl"]);
     expect(videos.notices).toEqual([]);
@@ -135,7 +135,7 @@ describe("ensureOriginAccessControl", { concurrent: false, shuffle: false }, () 
     const next = await run(ctx, { id: first.id, inUse: false });
     expect(next.outcome.value.sharedIndex).toBe(2);
     expect(next.mutating).toEqual(["CreateOriginAccessControl"]);
-    expect((await readOac(next.outcome.value.id)).config.Name).toBe(sharedOriginAccessControlName(ctx.owner.cluster, 2));
+    expect((await readOac(next.outcome.value.id)).config.Name).toBe(sharedOriginAccessControlName(ctx.owner, 2));
     const kept = await run(ctx, { id: first.id, inUse: true });
     expect(kept.outcome.value).toEqual({ id: first.id, sharedIndex: 1 });
   });

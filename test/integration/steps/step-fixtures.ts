@@ -53,6 +53,7 @@ export function useStepClients(env: HarnessEnv): StepClients {
 
 export const defaultStepSettings: OperatorSettings = {
   clusterName: "test",
+  clusterUid: "9d0c5c8e-0000-4000-8000-00000000c1a5",
   edgeFunctionRoleArn: "arn:aws:iam::123456789012:role/edge",
   jwksUrlTemplate: "",
   allowInsecureJwksUrl: true,
@@ -82,5 +83,5 @@ export function stepResource(name: string, spec: StepResourceSpec = {}): Secured
 }
 
 export function stepContext(resource: SecuredContentBucket, aws: AwsClients, settings: OperatorSettings = defaultStepSettings): StepContext {
-  return { resource, owner: ownerOf(resource, settings.clusterName), aws, settings, signal: AbortSignal.timeout(30_000), notices: [], originAccessControls: new NameIndex({ maxAgeMs: 60_000 }), fullSharedOriginAccessControls: new Set(), responseHeadersPolicies: new NameIndex({ maxAgeMs: 60_000 }) };
+  return { resource, owner: ownerOf(resource, settings), aws, settings, signal: AbortSignal.timeout(30_000), notices: [], originAccessControls: new NameIndex({ maxAgeMs: 60_000 }), fullSharedOriginAccessControls: new Set(), responseHeadersPolicies: new NameIndex({ maxAgeMs: 60_000 }) };
 }

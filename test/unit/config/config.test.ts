@@ -5,7 +5,7 @@ const role = "arn:aws:iam::123456789012:role/securedcontent-edge";
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
-    const config = loadConfig({ EDGE_FUNCTION_ROLE_ARN: role });
+    const config = loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: role });
     expect(config).toMatchObject({
       AWS_REGION: "us-east-1",
       EXPOSURE_RESYNC_SECONDS: 60,
@@ -18,18 +18,23 @@ describe("loadConfig", () => {
   });
 
   it("parses leader election and addresses", () => {
-    const config = loadConfig({ EDGE_FUNCTION_ROLE_ARN: role, LEADER_ELECTION: "securedcontent-system/securedcontent", METRICS_ADDRESS: "127.0.0.1:9090" });
+    const config = loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: role, LEADER_ELECTION: "securedcontent-system/securedcontent", METRICS_ADDRESS: "127.0.0.1:9090" });
     expect(config.LEADER_ELECTION).toEqual({ namespace: "securedcontent-system", name: "securedcontent" });
     expect(config.METRICS_ADDRESS).toEqual({ host: "127.0.0.1", port: 9090 });
   });
 
   it("lists every bad variable in one clear error", () => {
     const attempt = () =>
-      loadConfig({ EDGE_FUNCTION_ROLE_ARN: "role", MAX_CONCURRENT_RECONCILES: "zero", LEADER_ELECTION: "no-slash" });
+      loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: "role", MAX_CONCURRENT_RECONCILES: "zero", LEADER_ELECTION: "no-slash" });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/EDGE_FUNCTION_ROLE_ARN: must be an IAM role ARN/);
     expect(attempt).toThrow(/MAX_CONCURRENT_RECONCILES/);
     expect(attempt).toThrow(/LEADER_ELECTION: expected "<namespace>\/<lease name>"/);
+  });
+
+  it("requires a cluster name, and refuses the old shared default", () => {
+    expect(() => loadConfig({ EDGE_FUNCTION_ROLE_ARN: role })).toThrow(/CLUSTER_NAME is required/);
+    expect(() => loadConfig({ EDGE_FUNCTION_ROLE_ARN: role, CLUSTER_NAME: "default" })).toThrow(/CLUSTER_NAME: must name this cluster/);
   });
 
   it("takes JWKS keys only from Cognito's host over https, unless the development setting allows another URL", () => {
@@ -50,6 +55,6 @@ describe("loadConfig", () => {
 
   it("requires the edge role and a full resync no shorter than the exposure resync", () => {
     expect(() => loadConfig({})).toThrow(/EDGE_FUNCTION_ROLE_ARN is required/);
-    expect(() => loadConfig({ EDGE_FUNCTION_ROLE_ARN: role, FULL_RESYNC_SECONDS: "30" })).toThrow(/FULL_RESYNC_SECONDS/);
+    expect(() => loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: role, FULL_RESYNC_SECONDS: "30" })).toThrow(/FULL_RESYNC_SECONDS/);
   });
 });

@@ -3,11 +3,13 @@ import {
   cloudFrontReadStatement,
   desiredBucketPolicy,
   InvalidPolicyError,
+  otherReaders,
   parsePolicy,
   policiesEquivalent,
   policyRefusal,
   policyStillPublic,
   policyWithoutStatement,
+  sourceArnOf,
   type RefusalFacts,
   type Statement,
 } from "../../../src/reconcile/bucket/policy-document.ts";
@@ -160,5 +162,31 @@ describe("policyStillPublic", () => {
     expect(message).toContain("S3 reports the policy of bucket courses as public");
     expect(message).toContain('"OfficeRead"');
     expect(message).not.toContain('"Admins"');
+  });
+});
+
+describe("other readers", () => {
+  const retained = cloudFrontReadStatement({ ...grant, sid: "SecuredContentCloudFrontReadold", distributionArn: "arn:aws:cloudfront::123456789012:distribution/EOLD" });
+  const listOnly: Statement = { Sid: "ListOnly", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/ci" }, Action: "s3:ListBucket", Resource: "arn:aws:s3:::courses" };
+  const notWrite: Statement = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/ops" }, NotAction: "s3:Put*", Resource: "arn:aws:s3:::courses/*" };
+
+  it("names, by Sid or position, every other statement that lets someone read objects, and never ours", () => {
+    const policy = { Statement: [cloudFrontReadStatement(grant), retained, adminAccess, listOnly, notWrite, { ...adminAccess, Sid: "Denied", Effect: "Deny" as const }] };
+    expect(otherReaders(policy, grant.sid)).toEqual(['"SecuredContentCloudFrontReadold"', '"Admins"', "statement 5 (no Sid)"]);
+    expect(otherReaders({ Statement: [cloudFrontReadStatement(grant), listOnly] }, grant.sid)).toEqual([]);
+  });
+
+  it("reads the distribution a CloudFront grant is limited to", () => {
+    expect(sourceArnOf(retained)).toBe("arn:aws:cloudfront::123456789012:distribution/EOLD");
+    expect(sourceArnOf(adminAccess)).toBeUndefined();
+  });
+
+  it("replaces the statement the resource wrote under its old Sid only when it grants this very distribution", () => {
+    const old = { ...cloudFrontReadStatement(grant), Sid: "SecuredContentCloudFrontReadlegacy" };
+    const migrated = desiredBucketPolicy({ Statement: [old] }, { ...grant, replaces: old.Sid });
+    expect(migrated.policy.Statement.map((s) => s.Sid)).toEqual([grant.sid]);
+    const someoneElses = { ...retained, Sid: "SecuredContentCloudFrontReadlegacy" };
+    const kept = desiredBucketPolicy({ Statement: [someoneElses] }, { ...grant, replaces: someoneElses.Sid });
+    expect(kept.policy.Statement.map((s) => s.Sid)).toEqual([someoneElses.Sid, grant.sid]);
   });
 });

@@ -7,10 +7,17 @@ import {
   distributionInputs,
   withOwnedFields,
 } from "../../../src/reconcile/distribution/desired.ts";
+import { addedAliases, isMaskedId, withoutAddedAliases } from "../../../src/reconcile/distribution/aliases.ts";
 import { distributionIdInMessage } from "../../../src/reconcile/distribution/ensure.ts";
+import type { LiveDistribution } from "../../../src/reconcile/distribution/read.ts";
 import { desiredFor, driftedSettings, ownOriginAccessControl, sharedOriginAccessControl } from "../../../src/reconcile/origin-access-control/desired.ts";
 import { firstOpenIndex } from "../../../src/reconcile/origin-access-control/ensure.ts";
-import { sharedOriginAccessControlIndex, sharedOriginAccessControlName } from "../../../src/reconcile/common/naming.ts";
+import {
+  legacySharedOriginAccessControlIndex,
+  legacySharedOriginAccessControlName,
+  sharedOriginAccessControlIndex,
+  sharedOriginAccessControlName,
+} from "../../../src/reconcile/common/naming.ts";
 
 function resource(distribution: Record<string, unknown> = {}): SecuredContentBucket {
   const parsed = parseSecuredContentBucket({
@@ -120,25 +127,38 @@ describe("distributionIdInMessage", () => {
 });
 
 describe("origin access control settings", () => {
-  const owner = { cluster: "prod", namespace: "learning", name: "courses", uid: "0b7e3c1a" };
-  const desired = sharedOriginAccessControl(owner.cluster, 1);
+  const prodUid = "5f3c2b10-aaaa-4bbb-8ccc-0123456789ab";
+  const prod = { cluster: "prod", clusterUid: prodUid };
+  const owner = { ...prod, namespace: "learning", name: "courses", uid: "0b7e3c1a" };
+  const desired = sharedOriginAccessControl(prod, 1);
 
   it("signs S3 requests always, with sigv4, under a name per cluster and number", () => {
     expect(desired).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
     expect(desired.Name).toMatch(/^scb-shared-prod-[0-9a-f]{8}-1$/);
-    expect(sharedOriginAccessControl("prod", 2).Name).toMatch(/-2$/);
-    expect(sharedOriginAccessControl("staging", 1).Name).not.toBe(desired.Name);
-    expect(sharedOriginAccessControlName("c".repeat(64), 999_999).length).toBeLessThanOrEqual(64);
+    expect(sharedOriginAccessControl(prod, 2).Name).toMatch(/-2$/);
+    expect(sharedOriginAccessControl({ ...prod, cluster: "staging" }, 1).Name).not.toBe(desired.Name);
+    // Another cluster of the same CLUSTER_NAME: another uid, another name.
+    expect(sharedOriginAccessControl({ ...prod, clusterUid: "77aa0c3e-dddd-4eee-8fff-ba9876543210" }, 1).Name).not.toBe(desired.Name);
+    expect(sharedOriginAccessControlName({ cluster: "c".repeat(64), clusterUid: prodUid }, 999_999).length).toBeLessThanOrEqual(64);
   });
 
   it("recognizes its cluster's shared OACs and a resource's own, and nothing else", () => {
-    expect(sharedOriginAccessControlIndex("prod", sharedOriginAccessControlName("prod", 7))).toBe(7);
-    expect(sharedOriginAccessControlIndex("prod", sharedOriginAccessControlName("staging", 7))).toBeUndefined();
-    expect(sharedOriginAccessControlIndex("prod", "scb-shared-prod-00000000-1")).toBeUndefined();
+    const twin = { ...prod, clusterUid: "77aa0c3e-dddd-4eee-8fff-ba9876543210" };
+    expect(sharedOriginAccessControlIndex(prod, sharedOriginAccessControlName(prod, 7))).toBe(7);
+    expect(sharedOriginAccessControlIndex(prod, sharedOriginAccessControlName({ ...prod, cluster: "staging" }, 7))).toBeUndefined();
+    expect(sharedOriginAccessControlIndex(prod, sharedOriginAccessControlName(twin, 7))).toBeUndefined();
+    expect(sharedOriginAccessControlIndex(prod, "scb-shared-prod-00000000-1")).toBeUndefined();
     expect(desiredFor(owner, desired.Name)).toEqual(desired);
     expect(desiredFor(owner, ownOriginAccessControl(owner).Name)).toEqual(ownOriginAccessControl(owner));
     expect(desiredFor(owner, ownOriginAccessControl({ ...owner, name: "videos" }).Name)).toBeUndefined();
     expect(desiredFor(owner, "someone-elses")).toBeUndefined();
+  });
+
+  it("keeps a shared OAC named before the cluster uid only where the distribution already uses it", () => {
+    const legacy = legacySharedOriginAccessControlName(prod, 1);
+    expect(legacySharedOriginAccessControlIndex(prod, legacy)).toBe(1);
+    expect(desiredFor(owner, legacy)).toBeUndefined();
+    expect(desiredFor(owner, legacy, { legacy: true })?.Name).toBe(legacy);
   });
 
   it("takes the first shared OAC not known to be full", () => {
@@ -187,5 +207,32 @@ describe("owned fields as CloudFront returns them", () => {
     const corrected = withOwnedFields(live, inputs).DefaultCacheBehavior;
     expect(corrected?.CachePolicyId).toBe(managedCachePolicyIds.CachingOptimized);
     expect(corrected).not.toHaveProperty("ForwardedValues");
+  });
+});
+
+describe("alias checks", () => {
+  const id = "E2QWRUHEXAMPLE";
+  const live = (aliases: readonly string[]): LiveDistribution => ({
+    state: { id, arn: `arn:aws:cloudfront::123456789012:distribution/${id}`, domainName: "d.cloudfront.net", status: "Deployed" },
+    config: { Aliases: { Quantity: aliases.length, Items: [...aliases] } } as LiveDistribution["config"],
+    etag: "E1",
+  });
+
+  it("recognises this distribution in a partially hidden id, and nothing else", () => {
+    expect(isMaskedId(`*******${id.slice(-7)}`, id)).toBe(true);
+    expect(isMaskedId("*******ZEXAMPL", id)).toBe(false);
+    expect(isMaskedId(`******${id.slice(-7)}`, id)).toBe(false);
+    expect(isMaskedId("*".repeat(id.length), id)).toBe(false);
+    expect(isMaskedId(undefined, id)).toBe(false);
+  });
+
+  it("checks only the aliases the distribution does not carry yet, and withholds them until checked", () => {
+    const inputs = distributionInputs(
+      resource({ aliases: ["courses.example.com", "videos.example.com"], acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b" }),
+      facts,
+    );
+    expect(addedAliases(live(["courses.example.com"]), inputs)).toEqual(["videos.example.com"]);
+    expect(withoutAddedAliases(live(["courses.example.com"]), inputs).aliases).toEqual(["courses.example.com"]);
+    expect(withoutAddedAliases(undefined, inputs).aliases).toEqual([]);
   });
 });

@@ -28,8 +28,17 @@ function without(field: "distribution" | "edgeFunction" | "responseHeadersPolicy
   return Object.fromEntries(Object.entries(deployedStatus).filter(([key]) => key !== field));
 }
 
+/** What the full pass that wrote deployedStatus verified. */
+const verified = {
+  distributionId: "E2EXAMPLE",
+  distributionArn: "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE",
+  originAccessControlId: "EOAC",
+  viewerRequestFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x:3",
+  responseHeadersPolicyId: "5c5a6e1f-0b7e-4c3a-9d2e-111122223333",
+};
+
 function record(fields: Partial<FullPassRecord> = {}): FullPassRecord {
-  return { uid, generation: 2, at: timings.now - 1_000, outcome: "ready", exposureReadAt: timings.now - 1_000, ...fields };
+  return { uid, generation: 2, at: timings.now - 1_000, outcome: "ready", exposureReadAt: timings.now - 1_000, verified, ...fields };
 }
 
 describe("choosePass", () => {
@@ -51,13 +60,25 @@ describe("choosePass", () => {
     expect(choosePass(resource(), record(), timings)).toEqual({ kind: "exposure", distributionArn: deployedStatus.distribution?.arn });
   });
 
-  it("runs a full pass when status does not say Ready or lacks the distribution", () => {
+  it("runs a full pass when status does not say Ready, or when the last full pass verified no distribution", () => {
     const notReady = { ...deployedStatus, conditions: [{ type: "Ready", status: "False" as const, reason: "Deploying", message: "", lastTransitionTime: "2026-01-01T00:00:00Z" }] };
     expect(choosePass(resource(notReady), record(), timings)).toEqual({ kind: "full" });
-    expect(choosePass(resource(without("distribution")), record(), timings)).toEqual({ kind: "full" });
+    expect(choosePass(resource(without("distribution")), record({ verified: {} }), timings)).toEqual({ kind: "full" });
   });
 
-  it("follows the deployment with the ids in status, re-reading exposure only once half an exposure interval has passed", () => {
+  it("never takes an id from status: one that differs from what the full pass verified makes a full pass that reports it", () => {
+    const forged = "arn:aws:cloudfront::123456789012:distribution/ECOMPANYSITE";
+    const own = { id: "E2EXAMPLE", arn: verified.distributionArn, domainName: "d1.cloudfront.net", status: "Deployed" as const };
+    const forgedArn = { ...deployedStatus, distribution: { ...own, arn: forged } };
+    expect(choosePass(resource(forgedArn), record(), timings)).toEqual({ kind: "full", untrusted: ["status.distribution.arn"] });
+    const forgedId = { ...deployedStatus, distribution: { ...own, id: "ECOMPANYSITE" } };
+    expect(choosePass(resource(forgedId), record({ outcome: "deploying" }), timings)).toEqual({ kind: "full", untrusted: ["status.distribution.id"] });
+    const forgedEdge = { ...deployedStatus, originAccessControlId: "EOTHER", edgeFunction: { name: "scb-edge-x", arn: "arn:aws:lambda:us-east-1:123456789012:function:scb-edge-x", version: "9" } };
+    expect(choosePass(resource(forgedEdge), record(), timings)).toEqual({ kind: "full", untrusted: ["status.originAccessControlId", "status.edgeFunction"] });
+    expect(choosePass(resource(without("distribution")), record(), timings)).toEqual({ kind: "full", untrusted: ["status.distribution.id", "status.distribution.arn"] });
+  });
+
+  it("follows the deployment with the verified ids, re-reading exposure only once half an exposure interval has passed", () => {
     const recent = choosePass(resource(), record({ outcome: "deploying", exposureReadAt: timings.now - 29_999 }), timings);
     expect(recent).toEqual({
       kind: "deploying",
@@ -73,11 +94,12 @@ describe("choosePass", () => {
     expect(due).toMatchObject({ kind: "deploying", exposureDue: true });
   });
 
-  it("runs a full pass while deploying when status lacks an id the deploying pass needs", () => {
-    expect(choosePass(resource(without("edgeFunction")), record({ outcome: "deploying" }), timings)).toEqual({ kind: "full" });
-    // A status written before the operator managed a response headers policy.
-    expect(choosePass(resource(without("responseHeadersPolicyId")), record({ outcome: "deploying" }), timings)).toEqual({ kind: "full" });
-    expect(choosePass(resource({ ...deployedStatus, edgeFunction: { name: "f", arn: "arn" } }), record({ outcome: "deploying" }), timings)).toEqual({ kind: "full" });
+  it("runs a full pass while deploying when the last full pass did not verify an id the deploying pass needs", () => {
+    const withoutFunction = { distributionId: verified.distributionId, distributionArn: verified.distributionArn, originAccessControlId: verified.originAccessControlId };
+    expect(choosePass(resource(without("edgeFunction")), record({ outcome: "deploying", verified: withoutFunction }), timings)).toEqual({ kind: "full" });
+    // A full pass from before the operator managed a response headers policy.
+    const withoutPolicy = { ...withoutFunction, viewerRequestFunctionArn: verified.viewerRequestFunctionArn };
+    expect(choosePass(resource(without("responseHeadersPolicyId")), record({ outcome: "deploying", verified: withoutPolicy }), timings)).toEqual({ kind: "full" });
   });
 });
 
@@ -85,8 +107,8 @@ describe("PassHistory", () => {
   it("remembers a full pass that ended ready or deploying, and forgets one that did not", () => {
     const history = new PassHistory();
     const scb = resource();
-    history.recordFullPass(scb, "deploying", 5);
-    expect(history.get(scb)).toEqual({ uid, generation: 2, at: 5, outcome: "deploying", exposureReadAt: 5 });
+    history.recordFullPass(scb, "deploying", 5, verified);
+    expect(history.get(scb)).toEqual({ uid, generation: 2, at: 5, outcome: "deploying", exposureReadAt: 5, verified });
     history.recordFullPass(scb, undefined, 6);
     expect(history.get(scb)).toBeUndefined();
   });
@@ -94,11 +116,11 @@ describe("PassHistory", () => {
   it("moves a deploying record to ready once deployed, keeping when the full pass ran", () => {
     const history = new PassHistory();
     const scb = resource();
-    history.recordFullPass(scb, "deploying", 5);
+    history.recordFullPass(scb, "deploying", 5, verified);
     history.recordDeployingPass(scb, false, 9);
     expect(history.get(scb)).toMatchObject({ at: 5, outcome: "deploying", exposureReadAt: 9 });
-    history.recordDeployingPass(scb, true, undefined);
-    expect(history.get(scb)).toMatchObject({ at: 5, outcome: "ready", exposureReadAt: 9 });
+    history.recordDeployingPass(scb, true, undefined, { id: "EREPLACED", arn: "arn:aws:cloudfront::123456789012:distribution/EREPLACED" });
+    expect(history.get(scb)).toMatchObject({ at: 5, outcome: "ready", exposureReadAt: 9, verified: { distributionId: "EREPLACED", originAccessControlId: "EOAC" } });
     history.forget(scb);
     history.recordDeployingPass(scb, true, 10);
     expect(history.get(scb)).toBeUndefined();

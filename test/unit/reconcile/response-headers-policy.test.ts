@@ -4,7 +4,7 @@ import type { CorsSpec } from "../../../src/api/index.ts";
 import { responseHeadersPolicyName, type OwnerIdentity } from "../../../src/reconcile/common/naming.ts";
 import { desiredResponseHeadersPolicy, driftedSettings, maxPolicyComment } from "../../../src/reconcile/response-headers-policy/desired.ts";
 
-const owner: OwnerIdentity = { cluster: "prod-eu", namespace: "learning", name: "courses", uid: "0b7e3c1a-1111-2222-3333-444455556666" };
+const owner: OwnerIdentity = { cluster: "prod-eu", clusterUid: "5d0c1f7e-aaaa-bbbb-cccc-ddddeeeeffff", namespace: "learning", name: "courses", uid: "0b7e3c1a-1111-2222-3333-444455556666" };
 const cors: CorsSpec = { allowedOrigins: ["https://www.example.com", "https://app.example.com"], allowCredentials: true, maxAgeSeconds: 600 };
 
 const copy = (config: ResponseHeadersPolicyConfig): ResponseHeadersPolicyConfig => JSON.parse(JSON.stringify(config)) as ResponseHeadersPolicyConfig;
@@ -41,7 +41,7 @@ describe("desiredResponseHeadersPolicy", () => {
   });
 
   it("fits the longest names: a name of at most 64 characters of CloudFront's alphabet, a comment of at most 128", () => {
-    const long: OwnerIdentity = { cluster: "c".repeat(100), namespace: "n".repeat(63), name: `${"x".repeat(200)}.v1`, uid: "u" };
+    const long: OwnerIdentity = { cluster: "c".repeat(100), namespace: "n".repeat(63), name: `${"x".repeat(200)}.v1`, uid: "u", clusterUid: "k".repeat(36) };
     const config = desiredResponseHeadersPolicy(long, cors);
     expect(config.Name?.length).toBeLessThanOrEqual(64);
     expect(config.Name).toMatch(/^scb-headers-[a-zA-Z0-9_-]+$/);

@@ -158,6 +158,8 @@ S3_CONTROL_ACTIONS = {
 _CLOUDFRONT_EXTRA: dict[str, list[str]] = {
     "CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
     "CreateStreamingDistributionWithTags": ["cloudfront:CreateStreamingDistribution", "cloudfront:TagResource"],
+    # The Service Authorization Reference lists GetDistribution beside it (CloudFront reads the asking distribution).
+    "ListConflictingAliases": ["cloudfront:ListConflictingAliases", "cloudfront:GetDistribution"],
 }
 
 
