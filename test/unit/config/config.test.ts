@@ -38,19 +38,19 @@ describe("loadConfig", () => {
   });
 
   it("takes JWKS keys only from Cognito's host over https, unless the development setting allows another URL", () => {
-    expect(loadConfig({ EDGE_FUNCTION_ROLE_ARN: role }).ALLOW_INSECURE_JWKS_URL).toBe(false);
+    expect(loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: role }).ALLOW_INSECURE_JWKS_URL).toBe(false);
     for (const template of [
       "http://cognito-idp.{region}.amazonaws.com/{userPoolId}/.well-known/jwks.json",
       "https://keys.example.com/{userPoolId}/.well-known/jwks.json",
       "http://127.0.0.1:5000/{userPoolId}/.well-known/jwks.json",
     ]) {
-      expect(() => loadConfig({ EDGE_FUNCTION_ROLE_ARN: role, COGNITO_JWKS_URL_TEMPLATE: template })).toThrow(
+      expect(() => loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: role, COGNITO_JWKS_URL_TEMPLATE: template })).toThrow(
         /COGNITO_JWKS_URL_TEMPLATE: must be https:\/\/cognito-idp\.\{region\}\.amazonaws\.com\/\{userPoolId\}\/\.well-known\/jwks\.json .*ALLOW_INSECURE_JWKS_URL=true/,
       );
     }
-    const development = loadConfig({ EDGE_FUNCTION_ROLE_ARN: role, COGNITO_JWKS_URL_TEMPLATE: "http://127.0.0.1:5000/{userPoolId}/.well-known/jwks.json", ALLOW_INSECURE_JWKS_URL: "true" });
+    const development = loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: role, COGNITO_JWKS_URL_TEMPLATE: "http://127.0.0.1:5000/{userPoolId}/.well-known/jwks.json", ALLOW_INSECURE_JWKS_URL: "true" });
     expect(development).toMatchObject({ ALLOW_INSECURE_JWKS_URL: true, COGNITO_JWKS_URL_TEMPLATE: "http://127.0.0.1:5000/{userPoolId}/.well-known/jwks.json" });
-    expect(() => loadConfig({ EDGE_FUNCTION_ROLE_ARN: role, ALLOW_INSECURE_JWKS_URL: "yes" })).toThrow(/ALLOW_INSECURE_JWKS_URL/);
+    expect(() => loadConfig({ CLUSTER_NAME: "prod-eu", EDGE_FUNCTION_ROLE_ARN: role, ALLOW_INSECURE_JWKS_URL: "yes" })).toThrow(/ALLOW_INSECURE_JWKS_URL/);
   });
 
   it("requires the edge role and a full resync no shorter than the exposure resync", () => {

@@ -15,10 +15,11 @@ const unreachableCluster = {
 async function startupLines(env: Record<string, string>): Promise<Record<string, unknown>[]> {
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
-  const operator = await createOperator(loadConfig({ EDGE_FUNCTION_ROLE_ARN: role, METRICS_ADDRESS: "127.0.0.1:0", ...env }), {
+  const operator = await createOperator(loadConfig({ CLUSTER_NAME: "unit", EDGE_FUNCTION_ROLE_ARN: role, METRICS_ADDRESS: "127.0.0.1:0", ...env }), {
     kubeConfig: unreachableCluster,
     log,
     identity: "test",
+    clusterUid: "5d0c1f7e-aaaa-bbbb-cccc-ddddeeeeffff",
   });
   await operator.stop();
   return lines;
