@@ -1,7 +1,7 @@
 // Deletion of a SecuredContentBucket's AWS resources, in an order that can stop and resume at any point: the
 // distribution (association dropped and disabled, then deleted once that is deployed), the shared response
-// headers policy when no other distribution uses it, the origin access control, the edge function marked for the sweeper (Lambda@Edge replicas linger for
-// hours), then only our policy statement and our claim. Block Public Access stays on; the bucket and its objects are never deleted.
+// headers policy when no other distribution uses it, the origin access control, the edge function marked for
+// the sweeper (Lambda@Edge replicas linger for hours), then only our policy statement and our claim. Block Public Access stays on; the bucket and its objects are never deleted.
 // With deletionPolicy Retain, only the claim is released.
 import { removeBucketPolicyStatement } from "./bucket/exposure.ts";
 import { releaseBucket } from "./bucket/claim.ts";
