@@ -68,7 +68,11 @@ export function responseHeadersSettings(cors: CorsSpec | undefined): Omit<Respon
   };
 }
 
-/** The hash that names a policy by its settings: of their canonical form, so equal settings hash alike. */
+/**
+ * The hash that names a policy by its settings: of their canonical form, so equal settings hash alike. A change
+ * of what the operator sends (another header, say) is a new name too: each distribution moves to the new policy
+ * on its next full pass, and the old one is deleted with the last distribution that leaves it.
+ */
 export function settingsHash(cors: CorsSpec | undefined): string {
   const canonical = projection({ Name: "", ...responseHeadersSettings(cors) });
   delete canonical["Name"];
