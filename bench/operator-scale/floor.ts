@@ -10,8 +10,9 @@
 //   GetBucketPolicy, PutBucketPolicy          our statement in, the public one out, others kept
 //
 // plus, once for the whole round, the pool's JWKS, the edge package (every resource here shares one pool, so
-// one package serves all) and the cluster's shared origin access control (s3 / sigv4 / always; one serves up to
-// 100 distributions, as many as a round here has). Everything else the operator does (existence checks before creating, the claim's
+// one package serves all), the cluster's shared origin access control (s3 / sigv4 / always; one serves up to
+// 100 distributions, as many as a round here has) and the shared response headers policy (every resource here
+// has the same CORS settings, so one policy serves all, as with the OAC). Everything else the operator does (existence checks before creating, the claim's
 // confirming read, reads of a second pass, Kubernetes status, Events, the ConfigMap) is its own cost.
 import { CloudFrontClient, CreateDistributionWithTagsCommand, CreateOriginAccessControlCommand, CreateResponseHeadersPolicyCommand, GetDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -36,7 +37,7 @@ import { fetchJwks, jwksUrl } from "../../src/reconcile/edge-function/jwks.ts";
 import { edgeFunctionName, ownerKey, ownershipTags, policyStatementId, tagKeys, type OwnerIdentity } from "../../src/reconcile/common/naming.ts";
 import { desiredFunctionSettings } from "../../src/reconcile/edge-function/desired.ts";
 import { sharedOriginAccessControl } from "../../src/reconcile/origin-access-control/desired.ts";
-import { desiredResponseHeadersPolicy } from "../../src/reconcile/response-headers-policy/desired.ts";
+import { sharedResponseHeadersPolicy } from "../../src/reconcile/response-headers-policy/desired.ts";
 import { emulatorCredentials, type HarnessEnv } from "../../test/harness/env.ts";
 import { forEachLimited } from "./limited.ts";
 import { securedContentBucketManifest } from "./manifests.ts";
@@ -108,7 +109,7 @@ const deployedPolls = 100;
 /** The floor does the operator's work without a cluster: any fixed uid makes the same names and tags. */
 const floorClusterUid = "00000000-0000-4000-8000-00000000f100";
 
-async function secureOne(c: Clients, options: FloorOptions, shared: { edgePackage: EdgePackage; oacId: string }, bucket: string): Promise<void> {
+async function secureOne(c: Clients, options: FloorOptions, shared: { edgePackage: EdgePackage; oacId: string; headersPolicyId: string }, bucket: string): Promise<void> {
   const { edgePackage } = shared;
   const resource = resourceFor(options, bucket);
   const owner: OwnerIdentity = { cluster: options.clusterName, clusterUid: floorClusterUid, namespace: resource.metadata.namespace, name: resource.metadata.name, uid: resource.metadata.uid };
@@ -127,11 +128,7 @@ async function secureOne(c: Clients, options: FloorOptions, shared: { edgePackag
     c.lambda.send(new CreateFunctionCommand({ FunctionName: edgeFunctionName(owner), ...settings, Code: { ZipFile: edgePackage.zip }, Publish: true, Tags: ownershipTags(owner) })),
   );
   const versionArn = `${(created.FunctionArn ?? "").replace(/:\d+$/, "")}:${created.Version ?? ""}`;
-  const headers = await c.call("cloudfront", "CreateResponseHeadersPolicy", () =>
-    c.cloudFront.send(new CreateResponseHeadersPolicyCommand({ ResponseHeadersPolicyConfig: desiredResponseHeadersPolicy(owner, resource.spec.cors) })),
-  );
-  const responseHeadersPolicyId = headers.ResponseHeadersPolicy?.Id ?? "";
-  const inputs = distributionInputs(resource, { originAccessControlId: shared.oacId, viewerRequestFunctionArn: versionArn, responseHeadersPolicyId });
+  const inputs = distributionInputs(resource, { originAccessControlId: shared.oacId, viewerRequestFunctionArn: versionArn, responseHeadersPolicyId: shared.headersPolicyId });
   const tagItems = Object.entries(ownershipTags(owner)).map(([Key, Value]) => ({ Key, Value }));
   const distribution = await c.call("cloudfront", "CreateDistributionWithTags", () =>
     c.cloudFront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: desiredDistributionConfig(inputs), Tags: { Items: tagItems } } })),
@@ -169,7 +166,11 @@ export async function runFloor(options: FloorOptions): Promise<FloorResult> {
     const oac = await c.call("cloudfront", "CreateOriginAccessControl", () =>
       c.cloudFront.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: sharedOriginAccessControl({ cluster: options.clusterName, clusterUid: floorClusterUid }, 1) })),
     );
-    const shared = { edgePackage, oacId: oac.OriginAccessControl?.Id ?? "" };
+    const sampleOwner = { cluster: options.clusterName, clusterUid: floorClusterUid, namespace: sample.metadata.namespace, name: sample.metadata.name, uid: sample.metadata.uid };
+    const headers = await c.call("cloudfront", "CreateResponseHeadersPolicy", () =>
+      c.cloudFront.send(new CreateResponseHeadersPolicyCommand({ ResponseHeadersPolicyConfig: sharedResponseHeadersPolicy(sampleOwner, sample.spec.cors, 1) })),
+    );
+    const shared = { edgePackage, oacId: oac.OriginAccessControl?.Id ?? "", headersPolicyId: headers.ResponseHeadersPolicy?.Id ?? "" };
     await forEachLimited(options.seeded.buckets, options.concurrency, (bucket) => secureOne(c, options, shared, bucket));
     return { seconds: (performance.now() - started) / 1000, calls };
   } finally {

@@ -18,7 +18,8 @@ import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } fro
 import { ensureDistribution } from "./distribution/ensure.ts";
 import { ensureEdgeFunction } from "./edge-function/ensure.ts";
 import { ensureOriginAccessControl } from "./origin-access-control/ensure.ts";
-import { ensureResponseHeadersPolicy } from "./response-headers-policy/ensure.ts";
+import { ensureResponseHeadersPolicy, onOpenResponseHeadersPolicy } from "./response-headers-policy/ensure.ts";
+import { releasePreviousResponseHeadersPolicy } from "./response-headers-policy/retire.ts";
 import { choosePass, PassHistory, type DeployingInputs, type VerifiedIds } from "./passes.ts";
 import { retireAws } from "./retire.ts";
 import { inSync, ownerOf, type Notice, type OperatorSettings, type StepContext } from "./common/context.ts";
@@ -42,6 +43,7 @@ export class AwsConvergence implements Convergence {
   readonly #originAccessControls: NameIndex;
   readonly #fullSharedOriginAccessControls = new Set<number>();
   readonly #responseHeadersPolicies: NameIndex;
+  readonly #fullResponseHeadersPolicies = new Set<string>();
 
   constructor(options: AwsConvergenceOptions) {
     this.#options = options;
@@ -86,6 +88,7 @@ export class AwsConvergence implements Convergence {
       originAccessControls: this.#originAccessControls,
       fullSharedOriginAccessControls: this.#fullSharedOriginAccessControls,
       responseHeadersPolicies: this.#responseHeadersPolicies,
+      fullResponseHeadersPolicies: this.#fullResponseHeadersPolicies,
     };
   }
 
@@ -142,22 +145,28 @@ export class AwsConvergence implements Convergence {
     const deployedVersion = status?.edgeFunction?.version;
     const referenced = status?.edgeFunction === undefined || deployedVersion === undefined ? [] : [`${status.edgeFunction.arn}:${deployedVersion}`];
     const edge = await ensureEdgeFunction(ctx, { referencedVersionArns: referenced });
-    const headers = await ensureResponseHeadersPolicy(ctx, status?.responseHeadersPolicyId);
+    const knownHeaders = status?.responseHeadersPolicyId;
+    const headers = await ensureResponseHeadersPolicy(ctx, knownHeaders === undefined ? { inUse } : { id: knownHeaders, inUse });
     const conditions: ConditionUpdate[] = [oac.condition, edge.condition, headers.condition];
     const fields: ObservedFields = {
       originAccessControlId: oac.value.id,
-      responseHeadersPolicyId: headers.value,
+      // The policy the distribution uses: the new one only once the distribution is put on it.
+      responseHeadersPolicyId: knownHeaders ?? headers.value.id,
       edgeFunction: { name: edge.value.name, arn: edge.value.arn, version: edge.value.version, codeSha256: edge.value.codeSha256 },
     };
     if (edge.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, edge.condition);
     const distribution = await this.#onOpenOriginAccessControl(oac.value.sharedIndex, () =>
-      ensureDistribution(ctx, {
-        originAccessControlId: oac.value.id,
-        viewerRequestFunctionArn: edge.value.versionArn,
-        responseHeadersPolicyId: headers.value,
-        ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
-      }),
+      onOpenResponseHeadersPolicy(ctx, headers.value, () =>
+        ensureDistribution(ctx, {
+          originAccessControlId: oac.value.id,
+          viewerRequestFunctionArn: edge.value.versionArn,
+          responseHeadersPolicyId: headers.value.id,
+          ...(status?.distribution?.id === undefined ? {} : { knownId: status.distribution.id }),
+        }),
+      ),
     );
+    fields.responseHeadersPolicyId = headers.value.id;
+    await releasePreviousResponseHeadersPolicy(ctx, knownHeaders, headers.value.id);
     const policy = await ensureBucketPolicy(ctx, distribution.value.arn);
     conditions.push(distribution.condition, bucketSecured(resource, policy.otherReaders), await checkEncryption(ctx, distribution.value.arn));
     Object.assign(fields, await this.#addressFields(ctx, distribution.value));

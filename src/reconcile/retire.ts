@@ -1,8 +1,8 @@
 // Deletion of a SecuredContentBucket's AWS resources, in an order that can stop and resume at any point: the
-// distribution (association dropped and disabled, then deleted once that is deployed), the response headers
-// policy, the origin access control, the edge function marked for the sweeper (Lambda@Edge replicas linger for
-// hours), then only our policy statement and our claim. Block Public Access stays on; the bucket and its
-// objects are never deleted.
+// distribution (association dropped and disabled, then deleted once that is deployed), the shared response
+// headers policy when no other distribution uses it, the origin access control, the edge function marked for
+// the sweeper (Lambda@Edge replicas linger for hours), then only our policy statement and our claim. Block
+// Public Access stays on; the bucket and its objects are never deleted.
 // With deletionPolicy Retain, everything stays, the claim included: the retained distribution still reads the
 // bucket through our statement, so the bucket is still exposed to it, and a new claimant must see the bucket
 // held (OwnershipConflict) rather than certify that only its own distribution reads. An administrator releases
@@ -28,8 +28,7 @@ export async function retireAws(ctx: StepContext, options: { readonly deployingR
   }
   const distribution = await retireDistributions(ctx);
   if (distribution !== undefined) return waiting(distribution);
-  const responseHeadersPolicy = await retireResponseHeadersPolicy(ctx);
-  if (responseHeadersPolicy !== undefined) return waiting(responseHeadersPolicy);
+  await retireResponseHeadersPolicy(ctx);
   const originAccessControl = await retireOriginAccessControl(ctx);
   if (originAccessControl !== undefined) return waiting(originAccessControl);
   await markEdgeFunctionForSweeper(ctx);

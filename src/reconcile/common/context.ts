@@ -57,6 +57,8 @@ export interface StepContext {
   readonly fullSharedOriginAccessControls: Set<number>;
   /** Response headers policy ids by name, shared by reconciles. */
   readonly responseHeadersPolicies: NameIndex;
+  /** The names of the cluster's shared response headers policies CloudFront said are full, in this process. */
+  readonly fullResponseHeadersPolicies: Set<string>;
 }
 
 export interface StepOutcome<T> {

@@ -171,12 +171,42 @@ export function ownershipTags(owner: OwnerIdentity): Record<string, string> {
 }
 
 /**
- * The name of a resource's response headers policy. A policy has neither tags nor a caller reference, so this
- * name is how a policy created just before a crash is found again: deterministic per cluster and resource,
- * letters, digits, hyphens and underscores, and kept to 64 characters (CloudFront documents no shorter limit).
+ * What identifies the cluster in the names of AWS resources its SecuredContentBuckets share: the kube-system
+ * namespace's uid with CLUSTER_NAME, so two clusters given the same name in one account never share them.
  */
-export function responseHeadersPolicyName(owner: OwnerIdentity): string {
-  return boundedName("scb-headers", owner, `${owner.clusterUid}/${owner.cluster}/${owner.namespace}/${owner.name}`, { max: 64, allowed: /[^a-zA-Z0-9-_]/g });
+export function clusterKey(owner: ClusterIdentity): string {
+  return `${owner.clusterUid}/${owner.cluster}`;
+}
+
+/** Every shared response headers policy's name starts with this. */
+export const responseHeadersPolicyNamePrefix = "scb-headers-";
+
+/**
+ * The name of the cluster's response headers policy number `index` (1, 2, ...) for one content, given as a hash
+ * of the policy's canonical settings: `scb-headers-<cluster hash>-<content hash>-<index>`. A policy has neither
+ * tags nor a caller reference, so this name is how it is found again; resources with the same settings compute
+ * the same name and share the policy. CloudFront's API reference gives no length limit for the name; at most 40
+ * characters of letters, digits and hyphens stay well inside what the console accepts.
+ */
+export function sharedResponseHeadersPolicyName(cluster: string, contentHash: string, index: number): string {
+  return `${responseHeadersPolicyNamePrefix}${shortHash(cluster, 8)}-${contentHash}-${String(index)}`;
+}
+
+/**
+ * The content hash and number of a shared response headers policy of this cluster, from its name; undefined for
+ * any other name (another cluster's policy, someone else's).
+ */
+export function parseResponseHeadersPolicyName(cluster: string, name: string | undefined): { contentHash: string; index: number } | undefined {
+  const match = name === undefined ? null : /^scb-headers-[0-9a-f]{8}-([0-9a-f]{1,64})-(\d{1,6})$/.exec(name);
+  const contentHash = match?.[1];
+  const index = match?.[2] === undefined ? undefined : Number(match[2]);
+  if (contentHash === undefined || index === undefined || index < 1) return undefined;
+  return sharedResponseHeadersPolicyName(cluster, contentHash, index) === name ? { contentHash, index } : undefined;
+}
+
+/** A short, stable hash of a canonical text: what names a shared resource by its content. */
+export function contentHash(canonical: string): string {
+  return shortHash(canonical, 12);
 }
 
 /**

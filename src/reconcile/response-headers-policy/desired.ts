@@ -14,13 +14,16 @@
 //   own 401/403 already say `private, no-store`; if CloudFront applies the override to them too, they still
 //   say private, and a 401 or 403 without freshness information is not reused by a browser.
 //
-// The policy belongs to one resource entirely (it is created for it and named after it), so every setting is
-// ours: anything added by hand, such as another security header, is drift and goes.
+// A policy is shared: CloudFront allows 20 response headers policies per account and 100 distributions per policy
+// (Developer Guide, "Quotas"), so one per resource would cap an account at 20 resources. The settings are a pure
+// function of spec.cors; the policy's name is the cluster's, a hash of the settings, and a number (a new one per
+// 100 distributions). Resources with the same CORS settings compute the same name and use the same policy; every
+// setting is ours, and anything added by hand, such as another security header, is drift and goes.
 import type { ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { corsAllowedMethods, corsAllowedRequestHeaders } from "../../../edge-auth/src/cors.ts";
 import type { CorsSpec } from "../../api/index.ts";
 import { deepEqual } from "../../util/deep-equal.ts";
-import { fitted, responseHeadersPolicyName, type OwnerIdentity } from "../common/naming.ts";
+import { clusterKey, contentHash, fitted, parseResponseHeadersPolicyName, sharedResponseHeadersPolicyName, type OwnerIdentity } from "../common/naming.ts";
 
 /** The policy's Comment: CloudFront refuses one over 128 characters (API reference, ResponseHeadersPolicyConfig). */
 export const maxPolicyComment = 128;
@@ -42,11 +45,9 @@ function sorted(items: readonly string[]): string[] {
   return [...items].sort();
 }
 
-/** The whole config of the resource's policy. Sets are sorted, so two computations compare equal. */
-export function desiredResponseHeadersPolicy(owner: OwnerIdentity, cors: CorsSpec | undefined): ResponseHeadersPolicyConfig {
+/** The headers a resource with this spec.cors is served with: the policy's settings, without name and comment. */
+export function responseHeadersSettings(cors: CorsSpec | undefined): Omit<ResponseHeadersPolicyConfig, "Name" | "Comment"> {
   return {
-    Name: responseHeadersPolicyName(owner),
-    Comment: fitted(`SecuredContentBucket ${owner.namespace}/${owner.name} in cluster ${owner.cluster}`, maxPolicyComment),
     ...(cors === undefined
       ? {}
       : {
@@ -65,6 +66,45 @@ export function desiredResponseHeadersPolicy(owner: OwnerIdentity, cors: CorsSpe
     },
     CustomHeadersConfig: list([{ Header: "Cache-Control", Value: memberCacheControl, Override: true }]),
   };
+}
+
+/**
+ * The hash that names a policy by its settings: of their canonical form, so equal settings hash alike. A change
+ * of what the operator sends (another header, say) is a new name too: each distribution moves to the new policy
+ * on its next full pass, and the old one is deleted with the last distribution that leaves it.
+ */
+export function settingsHash(cors: CorsSpec | undefined): string {
+  const canonical = projection({ Name: "", ...responseHeadersSettings(cors) });
+  delete canonical["Name"];
+  delete canonical["Comment"];
+  return contentHash(JSON.stringify(canonical));
+}
+
+/**
+ * The whole config of the cluster's policy number `index` for this spec.cors. Sets are sorted, so two
+ * computations compare equal.
+ */
+export function sharedResponseHeadersPolicy(owner: OwnerIdentity, cors: CorsSpec | undefined, index: number): ResponseHeadersPolicyConfig {
+  const cluster = clusterKey(owner);
+  return {
+    Name: sharedResponseHeadersPolicyName(cluster, settingsHash(cors), index),
+    Comment: fitted(`Shared by the SecuredContentBuckets of cluster ${owner.cluster} with the same CORS settings`, maxPolicyComment),
+    ...responseHeadersSettings(cors),
+  };
+}
+
+/**
+ * The number of the policy under this name when it is one a resource with this spec.cors may use (the cluster's
+ * policy for exactly these settings); undefined for any other policy.
+ */
+export function sharedIndexFor(owner: OwnerIdentity, cors: CorsSpec | undefined, name: string | undefined): number | undefined {
+  const parsed = parseResponseHeadersPolicyName(clusterKey(owner), name);
+  return parsed?.contentHash === settingsHash(cors) ? parsed.index : undefined;
+}
+
+/** Whether a policy under this name is one of the cluster's shared policies, whatever its settings. */
+export function isClusterPolicy(owner: OwnerIdentity, name: string | undefined): boolean {
+  return parseResponseHeadersPolicyName(clusterKey(owner), name) !== undefined;
 }
 
 type CorsConfig = NonNullable<ResponseHeadersPolicyConfig["CorsConfig"]>;

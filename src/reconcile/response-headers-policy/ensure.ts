@@ -1,59 +1,82 @@
-// The response headers policy the distribution's default behaviour uses: one per resource, created under the
-// resource's deterministic name, found again by the id in status or else by that name through the index shared
-// by reconciles (so a crash between the create and the status write finds the policy instead of making a
-// second, and resources created together share one listing), and put back with IfMatch when its settings
-// differ from the spec's: a spec change, or someone's edit.
+// The response headers policy the distribution's default behaviour uses. Policies are shared by the resources of
+// a cluster that have the same CORS settings: the name says the cluster, a hash of the settings and a number, so
+// a spec change means another name (and the distribution moves to that policy), and a policy is only ever
+// updated to put back what its name stands for, after someone's edit. A resource keeps the policy in status
+// while that is one for its settings; otherwise it takes the first of that name not known to be full, found
+// through the index shared by reconciles (so a crash between the create and the status write finds the policy
+// instead of making a second), and created when absent.
 import { CreateResponseHeadersPolicyCommand, UpdateResponseHeadersPolicyCommand, type ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
-import { conditionTypes } from "../../api/index.ts";
+import { conditionTypes, type CorsSpec } from "../../api/index.ts";
 import { hasAwsCode, isAwsError } from "../../aws/errors.ts";
-import { inSync, type Notice, type StepContext, type StepOutcome } from "../common/context.ts";
-import { desiredResponseHeadersPolicy, driftedSettings } from "./desired.ts";
-import { allResponseHeadersPolicyIds, findResponseHeadersPolicyByName, getResponseHeadersPolicy, type FoundResponseHeadersPolicy } from "./read.ts";
+import { TemporaryError } from "../../errors.ts";
+import { inSync, type StepContext, type StepOutcome } from "../common/context.ts";
+import { driftedSettings, sharedIndexFor, sharedResponseHeadersPolicy } from "./desired.ts";
+import { findResponseHeadersPolicyByName, getResponseHeadersPolicy, lookUpResponseHeadersPolicy, type FoundResponseHeadersPolicy } from "./read.ts";
 
 /** How often an update is tried when someone else changes the policy between our read and our write. */
 const maxUpdateAttempts = 3;
 
+export interface ResponseHeadersPolicyUse {
+  readonly id: string;
+  /** The policy's name: what CloudFront's answer that it serves as many distributions as allowed is kept under. */
+  readonly name: string;
+}
+
 /**
- * The policy's id, after creating it or bringing it in line. In sync with a known id, this is one read and no
- * write.
+ * The policy the distribution must use. `inUse` says the resource's distribution already exists (on the policy
+ * in status, if that is one for its settings), so a full policy is kept rather than moved away from. In sync with
+ * a known id this is one read and no write.
  */
-export async function ensureResponseHeadersPolicy(ctx: StepContext, knownId: string | undefined): Promise<StepOutcome<string>> {
+export async function ensureResponseHeadersPolicy(ctx: StepContext, known: { id?: string; inUse: boolean }): Promise<StepOutcome<ResponseHeadersPolicyUse>> {
   const cors = ctx.resource.spec.cors;
-  const desired = desiredResponseHeadersPolicy(ctx.owner, cors);
-  const found = await locate(ctx, knownId, desired.Name ?? "");
-  const id = found === undefined ? await createOrAdopt(ctx, desired) : await correct(ctx, found, desired);
+  const use = (await keepKnown(ctx, known, cors)) ?? (await sharedUse(ctx, cors));
   const what = cors === undefined ? "HSTS" : `CORS for ${String(cors.allowedOrigins.length)} origin(s), HSTS`;
   return {
-    condition: inSync(conditionTypes.responseHeadersReady, `response headers policy ${id} adds ${what} and Cache-Control: private`, ctx.resource.metadata.generation),
-    value: id,
+    condition: inSync(conditionTypes.responseHeadersReady, `response headers policy ${use.id} adds ${what} and Cache-Control: private`, ctx.resource.metadata.generation),
+    value: use,
   };
 }
 
 /**
- * The policy in status when it still exists under our name, else the one listed under our name. A policy in
- * status with another name is not taken for ours (a status restored from another resource, say).
+ * Runs `work`, which associates the distribution with the policy `use`. When CloudFront says that policy already
+ * serves as many distributions as its quota allows, its name is remembered as full and the reconcile is retried
+ * soon, on the next policy of the same settings.
  */
-async function locate(ctx: StepContext, knownId: string | undefined, name: string): Promise<FoundResponseHeadersPolicy | undefined> {
-  const byId = knownId === undefined ? undefined : await getResponseHeadersPolicy(ctx, knownId);
-  if (byId?.config.Name === name) return byId;
-  return lookUp(ctx, name);
+export async function onOpenResponseHeadersPolicy<T>(ctx: StepContext, use: ResponseHeadersPolicyUse, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!hasAwsCode(error, "TooManyDistributionsAssociatedToResponseHeadersPolicy")) throw error;
+    ctx.fullResponseHeadersPolicies.add(use.name);
+    throw new TemporaryError("ResponseHeadersPolicyFull", `response headers policy ${use.name} serves as many distributions as CloudFront allows; moving to the next one`, {
+      cause: error,
+      delayMs: 1_000,
+    });
+  }
 }
 
-/**
- * The policy with this name, through the index shared by reconciles (one listing serves the resources created
- * together): a hit is confirmed by id, so a stale one costs a listing, not a wrong answer.
- */
-async function lookUp(ctx: StepContext, name: string): Promise<FoundResponseHeadersPolicy | undefined> {
-  const index = ctx.responseHeadersPolicies;
-  const id = await index.lookup(name, () => allResponseHeadersPolicyIds(ctx));
-  if (id === undefined) return undefined;
-  const found = await getResponseHeadersPolicy(ctx, id);
-  if (found?.config.Name === name) return found;
-  index.forget(name);
-  return findResponseHeadersPolicyByName(ctx, name);
+/** The policy in status, when this resource may keep it: one for its settings, and not a full one it was never put on. */
+async function keepKnown(ctx: StepContext, known: { id?: string; inUse: boolean }, cors: CorsSpec | undefined): Promise<ResponseHeadersPolicyUse | undefined> {
+  if (known.id === undefined) return undefined;
+  const found = await getResponseHeadersPolicy(ctx, known.id);
+  const name = found?.config.Name;
+  const index = sharedIndexFor(ctx.owner, cors, name);
+  if (found === undefined || name === undefined || index === undefined) return undefined;
+  if (!known.inUse && ctx.fullResponseHeadersPolicies.has(name)) return undefined;
+  return { id: await correct(ctx, found, sharedResponseHeadersPolicy(ctx.owner, cors, index)), name };
 }
 
-/** Creates the policy; if the name is taken (created by a reconcile that crashed, or a moment ago), uses that one. */
+/** The first policy for these settings that this process does not know to be full, created when absent. */
+async function sharedUse(ctx: StepContext, cors: CorsSpec | undefined): Promise<ResponseHeadersPolicyUse> {
+  let desired = sharedResponseHeadersPolicy(ctx.owner, cors, 1);
+  // Bounded: each step passes a name in the set of full ones.
+  for (let index = 2; ctx.fullResponseHeadersPolicies.has(desired.Name ?? ""); index += 1) desired = sharedResponseHeadersPolicy(ctx.owner, cors, index);
+  const name = desired.Name ?? "";
+  const found = await lookUpResponseHeadersPolicy(ctx, name);
+  return { id: found === undefined ? await createOrAdopt(ctx, desired) : await correct(ctx, found, desired), name };
+}
+
+/** Creates the policy; if the name is taken (by another reconcile a moment ago, or one that crashed), uses that one. */
 async function createOrAdopt(ctx: StepContext, desired: ResponseHeadersPolicyConfig): Promise<string> {
   try {
     const result = await ctx.aws.cloudFront().send(new CreateResponseHeadersPolicyCommand({ ResponseHeadersPolicyConfig: desired }), { abortSignal: ctx.signal });
@@ -72,8 +95,9 @@ async function createOrAdopt(ctx: StepContext, desired: ResponseHeadersPolicyCon
 }
 
 /**
- * Writes the whole desired config with IfMatch when any setting differs (an update replaces the whole policy).
- * A policy found by listing has no ETag, and a write that lost a race (PreconditionFailed) is read again.
+ * Puts back the whole config its name stands for, with IfMatch, when any setting differs (an update replaces the
+ * whole policy). A policy found by listing has no ETag, and a write that lost a race (PreconditionFailed, say
+ * to another reconcile correcting the same shared policy) is read again.
  */
 async function correct(ctx: StepContext, found: FoundResponseHeadersPolicy, desired: ResponseHeadersPolicyConfig): Promise<string> {
   let current = found;
@@ -88,7 +112,12 @@ async function correct(ctx: StepContext, found: FoundResponseHeadersPolicy, desi
       await ctx.aws
         .cloudFront()
         .send(new UpdateResponseHeadersPolicyCommand({ Id: current.id, IfMatch: current.etag, ResponseHeadersPolicyConfig: desired }), { abortSignal: ctx.signal });
-      ctx.notices.push(updateNotice(ctx, current.id, changed));
+      ctx.notices.push({
+        kind: "drift",
+        reason: "ResponseHeadersPolicyCorrected",
+        message: `response headers policy ${current.id} had drifted (${changed.join(", ")}); restored what its name stands for`,
+        drift: "response-headers-policy",
+      });
       return current.id;
     } catch (error) {
       if (!isAwsError(error, "PreconditionFailed") || attempt >= maxUpdateAttempts) throw error;
@@ -101,14 +130,4 @@ async function readAgain(ctx: StepContext, id: string, cause?: unknown): Promise
   const reread = await getResponseHeadersPolicy(ctx, id);
   if (reread === undefined) throw new Error(`response headers policy ${id} vanished while being updated`, { cause });
   return reread;
-}
-
-/** A change after the current generation was already reconciled in sync is someone's edit: drift. */
-function updateNotice(ctx: StepContext, id: string, changed: readonly string[]): Notice {
-  const generation = ctx.resource.metadata.generation;
-  const previous = ctx.resource.status?.conditions?.find((c) => c.type === conditionTypes.responseHeadersReady);
-  const message = `updated response headers policy ${id}: ${changed.join(", ")}`;
-  return previous?.status === "True" && previous.observedGeneration === generation
-    ? { kind: "drift", reason: "ResponseHeadersPolicyCorrected", message, drift: "response-headers-policy" }
-    : { kind: "changed", reason: "ResponseHeadersPolicyUpdated", message };
 }

@@ -1,5 +1,6 @@
 // Reading response headers policies: by id, and by name through a listing of the account's own policies (a
-// policy has no tags and no caller reference, so its deterministic name is what finds it after a crash).
+// policy has no tags and no caller reference, so its deterministic name is what finds it after a crash), and by
+// name through the index shared by reconciles.
 import { GetResponseHeadersPolicyCommand, ListResponseHeadersPoliciesCommand, type ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { isAwsError } from "../../aws/errors.ts";
 import type { StepContext } from "../common/context.ts";
@@ -68,4 +69,18 @@ export async function allResponseHeadersPolicyIds(ctx: StepContext): Promise<Map
     return false;
   });
   return ids;
+}
+
+/**
+ * The policy with this name, through the index shared by reconciles (one listing serves the resources created
+ * together): a hit is confirmed by id, so a stale one costs a listing, not a wrong answer.
+ */
+export async function lookUpResponseHeadersPolicy(ctx: StepContext, name: string): Promise<FoundResponseHeadersPolicy | undefined> {
+  const index = ctx.responseHeadersPolicies;
+  const id = await index.lookup(name, () => allResponseHeadersPolicyIds(ctx));
+  if (id === undefined) return undefined;
+  const found = await getResponseHeadersPolicy(ctx, id);
+  if (found?.config.Name === name) return found;
+  index.forget(name);
+  return findResponseHeadersPolicyByName(ctx, name);
 }

@@ -1,35 +1,49 @@
-// Retiring the resource's response headers policy on deletion, once its distribution is gone. CloudFront refuses
-// to delete a policy a cache behaviour still names (ResponseHeadersPolicyInUse, 409): deletion then waits and
-// tries again, as it does for the origin access control.
+// Letting go of a shared response headers policy: when the distribution moved to another policy (its spec's CORS
+// changed), and on deletion once the distribution is gone. The policy is deleted only when no distribution uses
+// it any more: CloudFront refuses (ResponseHeadersPolicyInUse) while another resource's distribution still names
+// it, and the policy is then simply left to them; the last one to let go deletes it. A policy that is not one of
+// the cluster's shared ones is never touched.
 import { DeleteResponseHeadersPolicyCommand } from "@aws-sdk/client-cloudfront";
-import { isAwsError } from "../../aws/errors.ts";
+import { hasAwsCode, isAwsError } from "../../aws/errors.ts";
 import type { StepContext } from "../common/context.ts";
-import { responseHeadersPolicyName } from "../common/naming.ts";
-import { findResponseHeadersPolicyByName, getResponseHeadersPolicy } from "./read.ts";
+import { isClusterPolicy, sharedResponseHeadersPolicy } from "./desired.ts";
+import { getResponseHeadersPolicy, lookUpResponseHeadersPolicy } from "./read.ts";
 
-/** The policy in status when it carries our name, else ours found by name (its id may never have reached status). */
-async function retirable(ctx: StepContext): Promise<{ id: string; etag: string | undefined } | undefined> {
-  const name = responseHeadersPolicyName(ctx.owner);
-  const recorded = ctx.resource.status?.responseHeadersPolicyId;
-  const byId = recorded === undefined ? undefined : await getResponseHeadersPolicy(ctx, recorded);
-  if (byId?.config.Name === name) return { id: byId.id, etag: byId.etag };
-  const byName = await findResponseHeadersPolicyByName(ctx, name);
-  if (byName === undefined) return undefined;
-  return { id: byName.id, etag: (await getResponseHeadersPolicy(ctx, byName.id))?.etag };
+/** How often a delete is tried when the policy changes (a drift correction, say) between our read and our delete. */
+const maxDeleteAttempts = 3;
+
+/** Deletes the cluster's policy `id` unless a distribution still uses it. */
+export async function releaseResponseHeadersPolicy(ctx: StepContext, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const found = await getResponseHeadersPolicy(ctx, id);
+    const name = found?.config.Name;
+    if (found?.etag === undefined || name === undefined || !isClusterPolicy(ctx.owner, name)) return;
+    try {
+      await ctx.aws.cloudFront().send(new DeleteResponseHeadersPolicyCommand({ Id: id, IfMatch: found.etag }), { abortSignal: ctx.signal });
+    } catch (error) {
+      if (isAwsError(error, "NotFound") || hasAwsCode(error, "ResponseHeadersPolicyInUse")) return; // gone, or still someone's
+      if (isAwsError(error, "PreconditionFailed") && attempt < maxDeleteAttempts) continue;
+      throw error;
+    }
+    ctx.responseHeadersPolicies.forget(name);
+    ctx.notices.push({ kind: "deleted", reason: "ResponseHeadersPolicyDeleted", message: `deleted response headers policy ${name} (${id}), which no distribution uses any more` });
+    return;
+  }
 }
 
-/** Deletes the resource's policy. Returns what deletion waits for, or undefined when it is gone. */
-export async function retireResponseHeadersPolicy(ctx: StepContext): Promise<string | undefined> {
-  const policy = await retirable(ctx);
-  if (policy?.etag === undefined) return undefined;
-  try {
-    await ctx.aws.cloudFront().send(new DeleteResponseHeadersPolicyCommand({ Id: policy.id, IfMatch: policy.etag }), { abortSignal: ctx.signal });
-  } catch (error) {
-    if (isAwsError(error, "NotFound")) return undefined;
-    if (isAwsError(error, "Conflict") || isAwsError(error, "PreconditionFailed")) return `response headers policy ${policy.id} to be released by the distributions that use it`;
-    throw error;
-  }
-  ctx.responseHeadersPolicies.forget(responseHeadersPolicyName(ctx.owner));
-  ctx.notices.push({ kind: "deleted", reason: "ResponseHeadersPolicyDeleted", message: `deleted response headers policy ${policy.id}` });
-  return undefined;
+/** After the distribution was put on policy `current`: lets go of the one it used before, if another. */
+export async function releasePreviousResponseHeadersPolicy(ctx: StepContext, previous: string | undefined, current: string): Promise<void> {
+  if (previous !== undefined && previous !== current) await releaseResponseHeadersPolicy(ctx, previous);
+}
+
+/**
+ * On deletion, once the resource's distribution is gone: lets go of the policy in status, and of the one for
+ * its current settings (found by name, as its id may never have reached status after a crash or a spec change).
+ * Never waits: a policy still in use belongs to the other resources that use it.
+ */
+export async function retireResponseHeadersPolicy(ctx: StepContext): Promise<void> {
+  const recorded = ctx.resource.status?.responseHeadersPolicyId;
+  if (recorded !== undefined) await releaseResponseHeadersPolicy(ctx, recorded);
+  const current = await lookUpResponseHeadersPolicy(ctx, sharedResponseHeadersPolicy(ctx.owner, ctx.resource.spec.cors, 1).Name ?? "");
+  if (current !== undefined && current.id !== recorded) await releaseResponseHeadersPolicy(ctx, current.id);
 }

@@ -272,6 +272,26 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
     expect(after.distribution.id).toBe(before.distribution.id);
   });
 
+  it("moves the distribution to the shared response headers policy of the new CORS settings, and deletes the old one nothing uses", async () => {
+    const before = (await scb("courses")).status;
+    const cors = { allowedOrigins: ["https://app.example.com"], allowCredentials: true };
+    await kubectl(env, ["patch", "-n", namespace, "scb/courses", "--type=merge", "-p", JSON.stringify({ spec: { cors } })]);
+    const after = await waitFor(
+      async () => {
+        const current = await scb("courses");
+        const ready = current.status.conditions.find((c) => c.type === "Ready");
+        return current.status.observedGeneration === current.metadata.generation && ready?.status === "True" ? current.status : undefined;
+      },
+      { what: "Ready for the new generation", timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(after.responseHeadersPolicyId).not.toBe(before.responseHeadersPolicyId);
+    const behaviour = (await cloudFront.send(new GetDistributionCommand({ Id: after.distribution.id }))).Distribution?.DistributionConfig?.DefaultCacheBehavior;
+    expect(behaviour?.ResponseHeadersPolicyId).toBe(after.responseHeadersPolicyId);
+    const headers = (await cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: after.responseHeadersPolicyId }))).ResponseHeadersPolicy?.ResponseHeadersPolicyConfig;
+    expect(headers?.CorsConfig?.AccessControlAllowOrigins?.Items).toEqual(cors.allowedOrigins);
+    await expect(cloudFront.send(new GetResponseHeadersPolicyCommand({ Id: before.responseHeadersPolicyId }))).rejects.toMatchObject({ name: "NoSuchResponseHeadersPolicy" });
+  });
+
   it("refuses a bucket claimed by a resource in another namespace, and leaves the owner untouched", async () => {
     const ownerBefore = await scb("courses");
     const callsBefore = operator.calls.mark();

@@ -105,6 +105,15 @@ describe("the AWS calls of converging", { concurrent: false, shuffle: false }, (
     expect(new Set(ids).size).toBe(1);
   });
 
+  it("gives resources with the same CORS settings one shared response headers policy, created once", async () => {
+    expect(operator.calls.calls.filter((c) => c.operation === "CreateResponseHeadersPolicy")).toHaveLength(1);
+    const ids = await Promise.all(
+      ["lessons", "videos", "assignments", "slides"].map(async (name) => (await kubectl(env, ["get", "-n", namespace, `scb/${name}`, "-o", "jsonpath={.status.responseHeadersPolicyId}"])).trim()),
+    );
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).not.toBe("");
+  });
+
   it("keeps the shared origin access control while other distributions use it, when one resource is deleted and created again", async () => {
     const sharedId = (await kubectl(env, ["get", "-n", namespace, "scb/videos", "-o", "jsonpath={.status.originAccessControlId}"])).trim();
     await kubectl(env, ["delete", "-n", namespace, "scb/videos", "--timeout=60s"]);

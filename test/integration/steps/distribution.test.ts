@@ -46,12 +46,12 @@ async function originAccessControlFor(ctx: StepContext): Promise<string> {
 /** Runs the step and returns what it did, with the AWS operations it called (`Operation` or `Operation:Error`). */
 async function run(ctx: StepContext, inputs: { originAccessControlId: string; version: number; knownId?: string }) {
   // The resource's response headers policy, made through a context of its own so its notices stay out of these.
-  const headers = await ensureResponseHeadersPolicy(stepContext(ctx.resource, clients.aws), undefined);
+  const headers = await ensureResponseHeadersPolicy(stepContext(ctx.resource, clients.aws), { inUse: false });
   const mark = calls.length;
   const outcome = await ensureDistribution(ctx, {
     originAccessControlId: inputs.originAccessControlId,
     viewerRequestFunctionArn: functionArn(inputs.version),
-    responseHeadersPolicyId: headers.value,
+    responseHeadersPolicyId: headers.value.id,
     ...(inputs.knownId === undefined ? {} : { knownId: inputs.knownId }),
   });
   const made = calls.slice(mark).map((call) => (call.outcome === "success" ? call.operation : `${call.operation}:${call.outcome}`));

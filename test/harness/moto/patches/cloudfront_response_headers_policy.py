@@ -25,7 +25,9 @@ Modelled:
   behaviour's ResponseHeadersPolicyId.
 
 Not modelled: AWS's managed policies (Managed-CORS-With-Preflight and the others), the account quota of
-response headers policies, the per-policy limits on custom headers and Content-Security-Policy length, and
+response headers policies, the quota of 100 distributions per policy (which the operator meets with
+TooManyDistributionsAssociatedToResponseHeadersPolicy by moving to the next shared policy; its step test
+raises that error itself), the per-policy limits on custom headers and Content-Security-Policy length, and
 whether AWS also refuses a `*` origin beside credentials (no recorded response found).
 
 The policies live on the CloudFront backend, so /moto-api/reset forgets them.
