@@ -1,5 +1,11 @@
-// Builds the SecuredContentBucket CustomResourceDefinition from the zod schema of spec and status.
+// Builds the SecuredContentBucket and SecuredContentClass CustomResourceDefinitions from the zod schemas of
+// their spec and status.
 import { securedContentBucketResource as resource } from "../../src/api/constants.ts";
+import {
+  securedContentClassResource,
+  securedContentClassSpecSchema,
+  securedContentClassStatusSchema,
+} from "../../src/api/secured-content-class.ts";
 import { securedContentBucketSpecSchema } from "../../src/api/spec.ts";
 import { notYetObserved, securedContentBucketStatusSchema } from "../../src/api/status.ts";
 import { type SchemaNode, kubernetesJsonSchema } from "./json-schema.ts";
@@ -75,6 +81,70 @@ export function securedContentBucketCrd(): SchemaNode {
           // Lets the operator find every claim on a bucket with a field selector.
           selectableFields: [{ jsonPath: ".spec.bucket.name" }],
           schema: { openAPIV3Schema: securedContentBucketOpenApiSchema() },
+        },
+      ],
+    },
+  };
+}
+
+const acceptedCondition = '.status.conditions[?(@.type=="Accepted")]';
+
+const classPrinterColumns = [
+  { name: "Accepted", type: "string", jsonPath: `${acceptedCondition}.status`, description: "Whether the operator can use the class." },
+  { name: "Reason", type: "string", jsonPath: `${acceptedCondition}.reason`, description: "Why it is or is not accepted.", priority: 1 },
+  { name: "Consent", type: "string", jsonPath: ".spec.buckets.ownerConsent", description: "Whether bucket owners must consent with a tag." },
+  { name: "Resources", type: "integer", jsonPath: ".status.resourceCount", description: "How many SecuredContentBuckets use the class." },
+  { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+];
+
+/** The openAPIV3Schema of the class CRD. */
+export function securedContentClassOpenApiSchema(): SchemaNode {
+  const schema: SchemaNode = {
+    description:
+      "SecuredContentClass is written by the platform team: it says which namespaces may secure which buckets, " +
+      "trusting which user pools, under which domains, and the defaults they get. SecuredContentBuckets name it " +
+      "in spec.className, or get the class annotated securedcontent.io/is-default-class: \"true\".",
+    type: "object",
+    required: ["spec"],
+    properties: {
+      apiVersion: { description: "Versioned schema of this object; securedcontent.io/v1alpha1.", type: "string" },
+      kind: { description: "Kind of this object; SecuredContentClass.", type: "string" },
+      metadata: { type: "object" },
+      spec: kubernetesJsonSchema(securedContentClassSpecSchema),
+      status: kubernetesJsonSchema(securedContentClassStatusSchema),
+    },
+  };
+  assertStructural(schema);
+  assertDescribed(schema);
+  return schema;
+}
+
+/** The SecuredContentClass CustomResourceDefinition: cluster-scoped, like StorageClass and GatewayClass. */
+export function securedContentClassCrd(): SchemaNode {
+  const names = securedContentClassResource;
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: names.crdName, labels: { "app.kubernetes.io/part-of": "securedcontent" } },
+    spec: {
+      group: names.group,
+      scope: "Cluster",
+      names: {
+        kind: names.kind,
+        listKind: names.listKind,
+        plural: names.plural,
+        singular: names.singular,
+        shortNames: [...names.shortNames],
+        categories: [...names.categories],
+      },
+      versions: [
+        {
+          name: names.version,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: classPrinterColumns,
+          schema: { openAPIV3Schema: securedContentClassOpenApiSchema() },
         },
       ],
     },
