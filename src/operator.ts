@@ -17,6 +17,8 @@ import { loadKubeConfig, type KubeConnectionConfig } from "./k8s/kubeconfig.ts";
 import { ResourceClient } from "./k8s/resource-client.ts";
 import { KubeRestClient } from "./k8s/rest-client.ts";
 import { createLogger } from "./log.ts";
+import { ClassAdmission } from "./reconcile/class-admission.ts";
+import { ClassStatusController } from "./reconcile/class-status.ts";
 import { AwsConvergence } from "./reconcile/converge.ts";
 import { EdgeFunctionSweeper } from "./reconcile/edge-function/sweeper.ts";
 import { createOperatorMetrics, type OperatorMetrics } from "./reconcile/operator-metrics.ts";
@@ -127,12 +129,36 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     ...(overrides.now === undefined ? {} : { now: overrides.now }),
   });
   const events = new EventRecorder({ client: kube, component: "securedcontent", instance: identity, log });
+
+  // Tenancy: classes and namespace labels are cached; a change to either re-enqueues the resources it may
+  // affect, and the class status controller (leader only) reports Accepted and resourceCount.
+  let manager: Manager | undefined;
+  const enqueueResources = (matches: (key: string) => boolean): void => {
+    if (manager === undefined) return;
+    for (const key of manager.informer.keys()) if (matches(key)) manager.controller.queue.add(key);
+  };
+  let classStatus: ClassStatusController | undefined;
+  const admission = new ClassAdmission({
+    client: kube,
+    log,
+    onClassChanged: (name) => {
+      // Which resources resolve to a class depends on every class (the default may move), so all are looked at.
+      enqueueResources(() => true);
+      classStatus?.enqueue(name);
+      for (const other of admission.classes.keys()) if (other !== name) classStatus?.enqueue(other);
+    },
+    onNamespaceChanged: (namespace) => { enqueueResources((key) => key.startsWith(`${namespace}/`)); },
+    onUsageChanged: (name) => { classStatus?.enqueue(name); },
+  });
+  classStatus = new ClassStatusController({ client: kube, admission, metrics: controllerMetrics, log, shutdownGraceMs: timings.shutdownGraceMs });
+
   const reconciler = new SecuredContentBucketReconciler({
     resources,
     convergence,
     events,
     log,
     onDrift: (kind) => { metrics.driftCorrections.inc({ kind }); },
+    admission,
   });
   const sweeper = new EdgeFunctionSweeper({
     aws,
@@ -148,7 +174,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     },
   });
   const watchNamespace = config.WATCH_NAMESPACE === "" ? undefined : config.WATCH_NAMESPACE;
-  const manager = new Manager({
+  manager = new Manager({
     client: kube,
     collectionPath: resources.collectionPath(watchNamespace),
     controllerName: "securedcontentbucket",
@@ -160,7 +186,10 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     shutdownGraceMs: timings.shutdownGraceMs,
     health: config.METRICS_ADDRESS,
     ...(overrides.backoff === undefined ? {} : { backoff: overrides.backoff }),
-    whileLeading: overrides.sweeper === false ? [] : [(signal) => sweeper.run(timings.sweepIntervalMs, signal)],
+    whileLeading: [
+      (signal) => classStatus.run(signal),
+      ...(overrides.sweeper === false ? [] : [(signal: AbortSignal) => sweeper.run(timings.sweepIntervalMs, signal)]),
+    ],
     ...(config.LEADER_ELECTION === undefined ? {} : { leaderElection: { ...config.LEADER_ELECTION, identity } }),
   });
 
@@ -174,6 +203,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     log,
     identity,
     start: async () => {
+      admission.start();
       await manager.start();
       log.info(
         { namespace: watchNamespace ?? "(all)", cluster: config.CLUSTER_NAME, healthPort: manager.healthPort, leaderElection: config.LEADER_ELECTION !== undefined },
@@ -183,6 +213,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     stop: () =>
       (stopped ??= (async () => {
         await manager.stop();
+        await admission.stop();
         await events.flush();
         aws.destroy();
         await kube.close();

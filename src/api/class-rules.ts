@@ -32,8 +32,8 @@ export const roleArnRule = mustMatch(
   "must be the ARN of an IAM role, such as arn:aws:iam::111122223333:role/securedcontent",
 );
 
-/** STS's own limits for ExternalId: 2 to 1224 characters from this set. */
-export const externalIdRule = mustMatch("^[0-9A-Za-z+=,.@:/_-]{2,1224}$", "must be 2 to 1224 letters, digits or any of + = , . @ : / _ -");
+/** STS's own character set for ExternalId (its length, 2 to 1224, is the field's). */
+export const externalIdRule = mustMatch("^[0-9A-Za-z+=,.@:/_-]+$", "must be letters, digits or any of + = , . @ : / _ -");
 
 export const externalIdNeedsRoleRule: CelRule<{ readonly roleArn?: string | undefined; readonly externalId?: string | undefined }> = {
   rule: "!has(self.externalId) || has(self.roleArn)",

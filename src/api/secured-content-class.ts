@@ -126,7 +126,7 @@ export const classAwsSchema = withRules(
         "IAM role to act as for everything resources of this class manage, so one operator can serve several " +
           "accounts. Not yet used: today the operator acts with its own identity.",
       ),
-    externalId: withRules(z.string().max(1224), [externalIdRule])
+    externalId: withRules(z.string().min(2).max(1224), [externalIdRule])
       .exactOptional()
       .describe("External id to pass when assuming roleArn, if its trust policy requires one. Not yet used."),
   }),

@@ -11,9 +11,10 @@ import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { ensureExportConfigMap } from "./address-export.ts";
 import { claimBucket } from "./bucket/claim.ts";
+import { requireBucketConsent } from "./bucket/consent.ts";
 import { checkEncryption } from "./bucket/encryption.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy } from "./bucket/exposure.ts";
-import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
+import type { ClassGrant, Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
 import { ensureDistribution } from "./distribution/ensure.ts";
 import { ensureEdgeFunction } from "./edge-function/ensure.ts";
 import { ensureOriginAccessControl } from "./origin-access-control/ensure.ts";
@@ -45,12 +46,13 @@ export class AwsConvergence implements Convergence {
     this.#originAccessControls = new NameIndex({ maxAgeMs: options.fullResyncMs, ...(options.now === undefined ? {} : { now: options.now }) });
   }
 
-  async converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
-    const ctx = this.#context(resource, signal);
+  async converge(resource: SecuredContentBucket, signal: AbortSignal, grant?: ClassGrant): Promise<ConvergenceResult> {
+    const ctx = { ...this.#context(resource, signal), ownerConsent: grant?.ownerConsent ?? "Required" };
     const { fullResyncMs, exposureResyncMs } = this.#options;
     const pass = choosePass(resource, this.#history.get(resource), { now: this.#now(), fullResyncMs, exposureResyncMs });
     try {
       if (pass.kind === "deploying") return await this.#deployingPass(ctx, pass.inputs, pass.exposureDue);
+      await requireBucketConsent(ctx);
       await claimBucket(ctx);
       if (pass.kind === "exposure") return await this.#exposurePass(ctx, pass.distributionArn);
       const result = await this.#fullPass(ctx);
@@ -92,6 +94,7 @@ export class AwsConvergence implements Convergence {
   async #deployingPass(ctx: StepContext, inputs: DeployingInputs, exposureDue: boolean): Promise<ConvergenceResult> {
     const { resource } = ctx;
     if (exposureDue) {
+      await requireBucketConsent(ctx);
       await claimBucket(ctx);
       await ensureBlockPublicAccess(ctx);
     }
@@ -102,7 +105,10 @@ export class AwsConvergence implements Convergence {
     });
     const readExposure = exposureDue || distribution.value.arn !== resource.status?.distribution?.arn;
     if (readExposure) {
-      if (!exposureDue) await claimBucket(ctx);
+      if (!exposureDue) {
+        await requireBucketConsent(ctx);
+        await claimBucket(ctx);
+      }
       await ensureBucketPolicy(ctx, distribution.value.arn);
     }
     const conditions: ConditionUpdate[] = [distribution.condition];

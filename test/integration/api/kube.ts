@@ -3,14 +3,32 @@ import type { HarnessEnv } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { securedContentBucketResource } from "../../../src/api/constants.ts";
-import { crdFilePath } from "../../../tools/crd/render.ts";
+import { securedContentClassResource } from "../../../src/api/secured-content-class.ts";
+import { crdFilePaths } from "../../../tools/crd/render.ts";
 
-/** Applies crds/ with kubectl and waits until SecuredContentBuckets can be listed. */
+/** Applies crds/ with kubectl and waits until SecuredContentBuckets and SecuredContentClasses can be listed. */
 export async function installCrd(env: HarnessEnv): Promise<void> {
-  await kubectl(env, ["apply", "-f", crdFilePath]);
-  await kubectl(env, ["wait", "--for=condition=Established", `crd/${securedContentBucketResource.crdName}`, "--timeout=60s"]);
+  for (const path of crdFilePaths) await kubectl(env, ["apply", "-f", path]);
+  const names = [securedContentBucketResource.crdName, securedContentClassResource.crdName];
+  await kubectl(env, ["wait", "--for=condition=Established", ...names.map((name) => `crd/${name}`), "--timeout=60s"]);
   // kubectl's discovery cache can lag the CRD by a moment.
   await waitFor(() => kubectl(env, ["get", "scb", "--all-namespaces"]), { what: "SecuredContentBuckets to be listable", timeoutMs: 30_000, intervalMs: 250 });
+  await waitFor(() => kubectl(env, ["get", "scbclass"]), { what: "SecuredContentClasses to be listable", timeoutMs: 30_000, intervalMs: 250 });
+}
+
+/**
+ * A default class that allows every namespace, bucket and user pool, without the bucket owners' consent: the
+ * tests written before classes existed run under it. Tests of tenancy itself delete it first.
+ */
+export const permissiveClassName = "harness-permissive";
+
+export async function installPermissiveClass(env: HarnessEnv): Promise<void> {
+  await kubectlWith(env, ["apply"], {
+    apiVersion: securedContentClassResource.apiVersion,
+    kind: securedContentClassResource.kind,
+    metadata: { name: permissiveClassName, annotations: { "securedcontent.io/is-default-class": "true" } },
+    spec: { namespaces: { from: "All" }, buckets: { namePatterns: ["*"], ownerConsent: "Waived" }, userPools: ["*"] },
+  });
 }
 
 /** Makes sure the test file's own namespace exists. */

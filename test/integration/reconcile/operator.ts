@@ -8,6 +8,7 @@ import type { AwsClients } from "../../../src/aws/clients.ts";
 import { createOperator } from "../../../src/operator.ts";
 import type { OperatorMetrics } from "../../../src/reconcile/operator-metrics.ts";
 import { emulatorCredentials, type HarnessEnv } from "../../harness/env.ts";
+import { installPermissiveClass } from "../api/kube.ts";
 
 /** Mutating AWS operations: anything that is not a read. */
 export function isMutating(operation: string): boolean {
@@ -48,6 +49,11 @@ export interface TestOperatorOptions {
   readonly fullResyncMs: number;
   readonly deployingRequeueMs: number;
   readonly clusterName?: string;
+  /**
+   * Whether to install the harness's permissive default class first (default true), so resources need no class
+   * of their own and buckets no consent tag. The tenancy tests set their own classes instead.
+   */
+  readonly permissiveClass?: boolean;
 }
 
 /** Points the SDK's standard variables at the emulator for this process. */
@@ -66,6 +72,7 @@ export function useEmulator(env: HarnessEnv): () => void {
 }
 
 export async function startTestOperator(env: HarnessEnv, options: TestOperatorOptions): Promise<TestOperator> {
+  if (options.permissiveClass !== false) await installPermissiveClass(env);
   const calls = new CallLog();
   const reconciles: ReconcileRecord[] = [];
   let clockOffset = 0;
