@@ -131,26 +131,23 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
   const events = new EventRecorder({ client: kube, component: "securedcontent", instance: identity, log });
 
   // Tenancy: classes and namespace labels are cached; a change to either re-enqueues the resources it may
-  // affect, and the class status controller (leader only) reports Accepted and resourceCount.
-  let manager: Manager | undefined;
+  // affect, and the class status controller (leader only) reports Accepted and resourceCount. The callbacks run
+  // only once admission.start() has run, after the manager and the class status controller below exist.
   const enqueueResources = (matches: (key: string) => boolean): void => {
-    if (manager === undefined) return;
     for (const key of manager.informer.keys()) if (matches(key)) manager.controller.queue.add(key);
   };
-  let classStatus: ClassStatusController | undefined;
   const admission = new ClassAdmission({
     client: kube,
     log,
     onClassChanged: (name) => {
       // Which resources resolve to a class depends on every class (the default may move), so all are looked at.
       enqueueResources(() => true);
-      classStatus?.enqueue(name);
-      for (const other of admission.classes.keys()) if (other !== name) classStatus?.enqueue(other);
+      for (const className of new Set([name, ...admission.classes.keys()])) classStatus.enqueue(className);
     },
     onNamespaceChanged: (namespace) => { enqueueResources((key) => key.startsWith(`${namespace}/`)); },
-    onUsageChanged: (name) => { classStatus?.enqueue(name); },
+    onUsageChanged: (name) => { classStatus.enqueue(name); },
   });
-  classStatus = new ClassStatusController({ client: kube, admission, metrics: controllerMetrics, log, shutdownGraceMs: timings.shutdownGraceMs });
+  const classStatus = new ClassStatusController({ client: kube, admission, metrics: controllerMetrics, log, shutdownGraceMs: timings.shutdownGraceMs });
 
   const reconciler = new SecuredContentBucketReconciler({
     resources,
@@ -174,7 +171,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     },
   });
   const watchNamespace = config.WATCH_NAMESPACE === "" ? undefined : config.WATCH_NAMESPACE;
-  manager = new Manager({
+  const manager = new Manager({
     client: kube,
     collectionPath: resources.collectionPath(watchNamespace),
     controllerName: "securedcontentbucket",

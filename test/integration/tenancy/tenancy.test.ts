@@ -63,7 +63,7 @@ describe("tenancy: classes and bucket owner consent", { concurrent: false, shuff
   });
 
   afterAll(async () => {
-    await operator?.stop();
+    await operator.stop();
     restoreEnv();
     await kubectl(env, ["delete", "scbclass", "--all", "--wait=true"]);
   });
@@ -126,31 +126,31 @@ describe("tenancy: classes and bucket owner consent", { concurrent: false, shuff
   });
 
   it.each([
-    ["a namespace the class does not select", outsider, "courses-content", {}, `class courses does not allow namespace ${outsider}`],
-    ["a bucket outside its patterns", learning, "payroll-exports", {}, "class courses does not allow bucket payroll-exports"],
-    ["a user pool it does not list", learning, "courses-content", { userPoolId: "us-east-1_Forged" }, "class courses does not allow user pool us-east-1_Forged"],
-    [
-      "an alias outside its suffixes",
-      learning,
-      "courses-content",
-      { distribution: { aliases: ["login.example.com"], acmCertificateArn: certificate } },
-      "class courses does not allow alias login.example.com",
-    ],
-    [
-      "a wildcard alias",
-      learning,
-      "courses-content",
-      { distribution: { aliases: ["*.courses.example.com"], acmCertificateArn: certificate } },
-      "class courses does not allow wildcard aliases",
-    ],
-    [
-      "a certificate it does not list",
-      learning,
-      "courses-content",
-      { distribution: { aliases: ["www.courses.example.com"], acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/ffff" } },
-      "class courses does not allow certificate",
-    ],
-  ] as const)("stalls NotAllowed for %s, naming the rule, with no AWS call", async (_case, namespace, bucket, more, message) => {
+    { rule: "a namespace the class does not select", namespace: outsider, bucket: "courses-content", more: {}, message: `class courses does not allow namespace ${outsider}` },
+    { rule: "a bucket outside its patterns", namespace: learning, bucket: "payroll-exports", more: {}, message: "class courses does not allow bucket payroll-exports" },
+    { rule: "a user pool it does not list", namespace: learning, bucket: "courses-content", more: { userPoolId: "us-east-1_Forged" }, message: "class courses does not allow user pool us-east-1_Forged" },
+    {
+      rule: "an alias outside its suffixes",
+      namespace: learning,
+      bucket: "courses-content",
+      more: { distribution: { aliases: ["login.example.com"], acmCertificateArn: certificate } },
+      message: "class courses does not allow alias login.example.com",
+    },
+    {
+      rule: "a wildcard alias",
+      namespace: learning,
+      bucket: "courses-content",
+      more: { distribution: { aliases: ["*.courses.example.com"], acmCertificateArn: certificate } },
+      message: "class courses does not allow wildcard aliases",
+    },
+    {
+      rule: "a certificate it does not list",
+      namespace: learning,
+      bucket: "courses-content",
+      more: { distribution: { aliases: ["www.courses.example.com"], acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/ffff" } },
+      message: "class courses does not allow certificate",
+    },
+  ])("stalls NotAllowed for $rule, naming the rule, with no AWS call", async ({ namespace, bucket, more, message }) => {
     refusedCount += 1;
     const name = `refused-${String(refusedCount)}`;
     await apply(env, resourceObject(name, namespace, options(bucket, more)));
