@@ -11,5 +11,5 @@ export { emulatorCredentials, emulatorOperatorEnv, type HarnessEnv } from "./env
 
 // Seeding the emulator. The tests seed the same kinds of resources (and the end-to-end tests the same course
 // content), so these helpers live with them rather than in dev/.
-export { courseContent, createEdgeRole, createPublicContentBucket, type ContentObject } from "./aws-seed.ts";
+export { consentToConsumers, courseContent, createEdgeRole, createPublicContentBucket, type ContentObject } from "./aws-seed.ts";
 export { seedUserPool, type SeededPool } from "./cognito.ts";

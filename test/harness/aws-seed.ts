@@ -3,7 +3,7 @@
 // operator automates, starts), and the edge function's execution role.
 import { execFile } from "node:child_process";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetBucketTaggingCommand, PutBucketPolicyCommand, PutBucketTaggingCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { awsClientConfig, emulatorCredentials, type HarnessEnv } from "./env.ts";
 import { ensureMotoVenv } from "./moto.ts";
 
@@ -47,6 +47,25 @@ export async function createPublicContentBucket(env: AwsEnv, bucket: string, obj
     Statement: [{ Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` }],
   };
   await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(publicRead) }));
+}
+
+/**
+ * What a bucket's owners do to let namespaces secure it: tag it securedcontent.io/allowed-consumers with
+ * `<cluster>/<namespace>` entries (src/tenancy/consent.ts), keeping its other tags. Returns once S3 shows the
+ * tag, as bucket tags are eventually consistent.
+ */
+export async function consentToConsumers(env: AwsEnv, bucket: string, consumers: readonly string[]): Promise<void> {
+  const s3 = new S3Client(awsClientConfig(env));
+  const key = "securedcontent.io/allowed-consumers";
+  const read = async () => (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).catch(() => ({ TagSet: [] }))).TagSet ?? [];
+  const others = (await read()).filter((tag) => tag.Key !== key);
+  const value = consumers.join(" ");
+  await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [...others, { Key: key, Value: value }] } }));
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    if ((await read()).some((tag) => tag.Key === key && tag.Value === value)) return;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  throw new Error(`S3 does not show the consent tag on ${bucket}`);
 }
 
 /** A stand-in lesson video: an MP4 box layout (ftyp, then mdat) around deterministic noise, of a short clip's size. */

@@ -16,21 +16,6 @@ export async function installCrd(env: HarnessEnv): Promise<void> {
   await waitFor(() => kubectl(env, ["get", "scbclass"]), { what: "SecuredContentClasses to be listable", timeoutMs: 30_000, intervalMs: 250 });
 }
 
-/**
- * A default class that allows every namespace, bucket and user pool, without the bucket owners' consent: the
- * tests written before classes existed run under it. Tests of tenancy itself delete it first.
- */
-export const permissiveClassName = "harness-permissive";
-
-export async function installPermissiveClass(env: HarnessEnv): Promise<void> {
-  await kubectlWith(env, ["apply"], {
-    apiVersion: securedContentClassResource.apiVersion,
-    kind: securedContentClassResource.kind,
-    metadata: { name: permissiveClassName, annotations: { "securedcontent.io/is-default-class": "true" } },
-    spec: { namespaces: { from: "All" }, buckets: { namePatterns: ["*"], ownerConsent: "Waived" }, userPools: ["*"] },
-  });
-}
-
 /** Makes sure the test file's own namespace exists. */
 export async function createNamespace(env: HarnessEnv, namespace: string): Promise<void> {
   await kubectlWith(env, ["apply"], { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });

@@ -8,7 +8,7 @@ import type { AwsClients } from "../../../src/aws/clients.ts";
 import { createOperator } from "../../../src/operator.ts";
 import type { OperatorMetrics } from "../../../src/reconcile/operator-metrics.ts";
 import { emulatorCredentials, type HarnessEnv } from "../../harness/env.ts";
-import { installPermissiveClass } from "../api/kube.ts";
+import { installPermissiveClass } from "../../harness/classes.ts";
 
 /** Mutating AWS operations: anything that is not a read. */
 export function isMutating(operation: string): boolean {

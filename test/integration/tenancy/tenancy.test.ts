@@ -2,9 +2,9 @@
 // allows its namespace, bucket, user pool and domains, and a bucket is touched only with its owners' consent.
 // Every refusal happens before the first AWS call (or, for consent, after one read and before any write).
 // The cases run in order: they share one operator and build on the classes and resources earlier ones made.
-import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetPublicAccessBlockCommand, PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
+import { consentToConsumers, createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
 import { seedUserPool } from "../../harness/cognito.ts";
 import { awsClientConfig } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
@@ -84,18 +84,11 @@ describe("tenancy: classes and bucket owner consent", { concurrent: false, shuff
   });
 
   it("secures the bucket once its owners tag it with this cluster and namespace", async () => {
-    await s3.send(
-      new PutBucketTaggingCommand({ Bucket: "courses-content", Tagging: { TagSet: [{ Key: "securedcontent.io/allowed-consumers", Value: `other/${learning} test/${learning}` }] } }),
-    );
-    // Bucket tags are eventually consistent (the emulator serves one stale read after a write): wait until S3
-    // shows the tag, as the owners' own tools would. The tag is not watched; any change to the resource, or the
-    // next resync, looks again.
-    await waitFor(
-      async () => ((await s3.send(new GetBucketTaggingCommand({ Bucket: "courses-content" }))).TagSet ?? []).some((tag) => tag.Key === "securedcontent.io/allowed-consumers") || undefined,
-      { what: "the consent tag to be visible", timeoutMs: 10_000 },
-    );
+    // What the bucket's owners do (consentToConsumers returns once S3 shows the tag, which is eventually
+    // consistent). The tag is not watched: any change to the resource, or the next resync, looks again.
+    await consentToConsumers(env, "courses-content", [`other/${learning}`, `test/${learning}`]);
     await kubectl(env, ["annotate", "-n", learning, "scb/lessons", "example.com/touched=1"]);
-    await kubectl(env, ["wait", "-n", learning, "--for=condition=Ready", "scb/lessons", "--timeout=110s"]);
+    await kubectl(env, ["wait", "-n", learning, "--for=condition=Ready", "scb/lessons", "--timeout=55s"]);
     const tags = (await s3.send(new GetBucketTaggingCommand({ Bucket: "courses-content" }))).TagSet ?? [];
     expect(tags).toContainEqual({ Key: "securedcontent.io/allowed-consumers", Value: `other/${learning} test/${learning}` });
   }, 120_000);
