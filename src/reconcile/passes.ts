@@ -6,6 +6,7 @@
 // The memory is in this process on purpose (docs/adr/0009-pass-selection.md): a restart or a new leader starts
 // with full passes, which is what should follow a time when nobody watched, and writing a timestamp to status
 // on every full resync would cost a Kubernetes write per resource per interval with nothing else changed.
+import { createHash } from "node:crypto";
 import { conditionTypes, type SecuredContentBucket } from "../api/index.ts";
 import { isConditionTrue } from "../controller/conditions.ts";
 import { keyOf } from "./common/context.ts";
@@ -20,6 +21,16 @@ export interface FullPassRecord {
   readonly outcome: "ready" | "deploying";
   /** When the claim, Block Public Access and the bucket policy were last read. */
   readonly exposureReadAt: number;
+  /**
+   * A digest of the spec the pass converged to. The spec can change without a new generation when the class's
+   * defaults fill it (src/tenancy), so the generation alone does not say the pass is still current.
+   */
+  readonly specDigest?: string;
+}
+
+/** A short digest of the effective spec. */
+export function specDigest(resource: SecuredContentBucket): string {
+  return createHash("sha256").update(JSON.stringify(resource.spec)).digest("base64url").slice(0, 22);
 }
 
 export interface PassTimings {
@@ -66,6 +77,7 @@ function isRecent(resource: SecuredContentBucket, last: FullPassRecord | undefin
     last !== undefined &&
     last.uid === resource.metadata.uid &&
     last.generation === resource.metadata.generation &&
+    (last.specDigest === undefined || last.specDigest === specDigest(resource)) &&
     timings.now - last.at < timings.fullResyncMs
   );
 }
@@ -102,7 +114,8 @@ export class PassHistory {
       this.forget(resource);
       return;
     }
-    this.#records.set(keyOf(resource), { uid: resource.metadata.uid, generation: resource.metadata.generation, at: now, outcome, exposureReadAt: now });
+    const record = { uid: resource.metadata.uid, generation: resource.metadata.generation, at: now, outcome, exposureReadAt: now, specDigest: specDigest(resource) };
+    this.#records.set(keyOf(resource), record);
   }
 
   /** After a deploying pass: whether the distribution is now deployed, and whether exposure was read. */

@@ -3,6 +3,7 @@
 // Every refusal happens before the first AWS call (or, for consent, after one read and before any write).
 // The cases run in order: they share one operator and build on the classes and resources earlier ones made.
 import { GetBucketPolicyCommand, GetBucketTaggingCommand, GetPublicAccessBlockCommand, S3Client } from "@aws-sdk/client-s3";
+import { CloudFrontClient, GetDistributionConfigCommand } from "@aws-sdk/client-cloudfront";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { consentToConsumers, createEdgeRole, createPublicContentBucket } from "../../harness/aws-seed.ts";
 import { seedUserPool } from "../../harness/cognito.ts";
@@ -21,12 +22,13 @@ const certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-111
 describe("tenancy: classes and bucket owner consent", { concurrent: false, shuffle: false }, () => {
   const env = inject("harness");
   const s3 = new S3Client(awsClientConfig(env));
+  const cloudFront = new CloudFrontClient(awsClientConfig(env));
   let operator: TestOperator;
   let restoreEnv: () => void;
   let pool: { userPoolId: string; clientId: string };
   let refusedCount = 0;
 
-  const coursesClass = (extra: { namePatterns?: string[] } = {}): Record<string, unknown> =>
+  const coursesClass = (extra: { namePatterns?: string[]; defaults?: Record<string, unknown> } = {}): Record<string, unknown> =>
     classObject(
       "courses",
       {
@@ -34,6 +36,7 @@ describe("tenancy: classes and bucket owner consent", { concurrent: false, shuff
         buckets: { namePatterns: extra.namePatterns ?? ["courses-*"] },
         userPools: [pool.userPoolId],
         domains: { aliasSuffixes: ["courses.example.com"], certificateArns: [certificate] },
+        ...(extra.defaults === undefined ? {} : { defaults: extra.defaults }),
       },
       true,
     );
@@ -211,5 +214,19 @@ describe("tenancy: classes and bucket owner consent", { concurrent: false, shuff
     expect((await kubectl(env, ["get", "-n", learning, "scb/unknown-class", "-o", "jsonpath={.metadata.finalizers}"])).trim()).toBe("");
     await kubectl(env, ["delete", "-n", learning, "scb/unknown-class", "--timeout=30s"]);
     expect(await kubectl(env, ["get", "-n", learning, "scb", "--field-selector", "metadata.name=unknown-class", "-o", "name"])).toBe("");
+  });
+
+  it("applies a class's new default to the resources that leave the field out, without a change to them", async () => {
+    await kubectl(env, ["wait", "-n", learning, "--for=condition=Ready", "scb/lessons", "--timeout=55s"]);
+    const id = (await kubectl(env, ["get", "-n", learning, "scb/lessons", "-o", "jsonpath={.status.distribution.id}"])).trim();
+    await apply(env, coursesClass({ namePatterns: ["courses-*", "payroll-*"], defaults: { priceClass: "PriceClass_All" } }));
+    const priceClass = await waitFor(
+      async () => {
+        const config = (await cloudFront.send(new GetDistributionConfigCommand({ Id: id }))).DistributionConfig;
+        return config?.PriceClass === "PriceClass_All" ? config.PriceClass : undefined;
+      },
+      { what: "the distribution to take the class's default price class", timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(priceClass).toBe("PriceClass_All");
   });
 });
