@@ -8,7 +8,7 @@ import {
   type SecuredContentBucket,
 } from "../api/index.ts";
 import { Informer, metadataOnly } from "../controller/informer.ts";
-import { PermanentError } from "../errors.ts";
+import { PermanentError, TemporaryError } from "../errors.ts";
 import type { KubeObject } from "../k8s/objects.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { deepEqual } from "../util/deep-equal.ts";
@@ -103,27 +103,40 @@ export class ClassAdmission {
    * ClassNotFound, ClassNotAccepted, NotAllowed), which the reconciler reports as Stalled. No AWS call is made
    * before this.
    */
-  async admit(raw: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<Admitted> {
-    await this.waitForSync(signal);
+  admit(raw: KubeObject, resource: SecuredContentBucket): Promise<Admitted> {
+    this.#requireSync();
     const namespace = this.namespaces.get(resource.metadata.namespace);
     const admission = admit({ resource, raw, classes: this.classEntries(), namespaceLabels: namespace?.metadata.labels ?? (namespace === undefined ? undefined : {}) });
     this.#recordUse(keyOf(resource), admission.className);
     if (!admission.admitted) {
       if (admission.reason === "NotAllowed") this.#options.log.info({ key: keyOf(resource), className: admission.className, message: admission.message }, "resource not allowed by its class");
-      throw new PermanentError(admission.reason, admission.message);
+      return Promise.reject(new PermanentError(admission.reason, admission.message));
     }
-    return { resource: { ...resource, spec: admission.spec }, grant: { ownerConsent: admission.ownerConsent } };
+    return Promise.resolve({ resource: { ...resource, spec: admission.spec }, grant: { ownerConsent: admission.ownerConsent } });
   }
 
   /**
    * The resource as deletion sees it: with its class's defaults (deletionPolicy may come from the class) when
    * its class resolves and parses, whatever the class's rules say now; as it is otherwise.
    */
-  async forDeletion(raw: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<SecuredContentBucket> {
-    await this.waitForSync(signal);
+  forDeletion(raw: KubeObject, resource: SecuredContentBucket): Promise<SecuredContentBucket> {
+    this.#requireSync();
     const resolved = resolveClass(resource.spec.className, this.classEntries());
-    if (!("entry" in resolved) || resolved.entry.spec === undefined) return resource;
-    return { ...resource, spec: withClassDefaults(resource.spec, resolved.entry.spec, raw) };
+    if (!("entry" in resolved) || resolved.entry.spec === undefined) return Promise.resolve(resource);
+    return Promise.resolve({ ...resource, spec: withClassDefaults(resource.spec, resolved.entry.spec, raw) });
+  }
+
+  /**
+   * A reconcile does not wait for the caches: it is retried soon, so a worker is never held while, say, the
+   * operator's RBAC does not yet let it list classes (the informer logs each failed list).
+   */
+  #requireSync(): void {
+    if (this.classes.hasSynced() && this.namespaces.hasSynced()) return;
+    throw new TemporaryError(
+      "ClassesNotSynced",
+      "waiting for the first list of SecuredContentClasses and Namespaces (the operator needs get, list and watch on both)",
+      { delayMs: 2_000 },
+    );
   }
 
   /** The resource is gone: it no longer counts for its class. */
