@@ -16,6 +16,8 @@ import { admit, resolveClass, withClassDefaults, type ClassEntry } from "../tena
 import type { ClassGrant } from "./convergence.ts";
 import { keyOf } from "./common/context.ts";
 
+const defaultSyncWaitMs = 5_000;
+
 export const classCollectionPath = `/apis/${securedContentClassResource.group}/${securedContentClassResource.version}/${securedContentClassResource.plural}`;
 const namespaceCollectionPath = "/api/v1/namespaces";
 
@@ -28,6 +30,8 @@ export interface ClassAdmissionOptions {
   readonly onNamespaceChanged?: (namespace: string) => void;
   /** The set of resources using a class changed, so its resourceCount did. */
   readonly onUsageChanged?: (className: string) => void;
+  /** How long a reconcile waits for the caches' first list before it is retried instead (default 5 s). */
+  readonly syncWaitMs?: number;
 }
 
 /** An admitted resource: its spec with the class's defaults, and what the class grants. */
@@ -42,6 +46,8 @@ export class ClassAdmission {
   readonly #options: ClassAdmissionOptions;
   /** Resource key → the class it resolved to at its last reconcile on this replica. */
   readonly #usage = new Map<string, string>();
+  /** One promise for both caches' first list, shared by every waiter. */
+  readonly #allSynced: Promise<unknown>;
 
   constructor(options: ClassAdmissionOptions) {
     this.#options = options;
@@ -69,6 +75,7 @@ export class ClassAdmission {
         onDelete: () => undefined,
       },
     });
+    this.#allSynced = Promise.all([this.classes.waitForSync(), this.namespaces.waitForSync()]);
   }
 
   start(): void {
@@ -87,7 +94,7 @@ export class ClassAdmission {
       signal.addEventListener("abort", () => { reject(signal.reason as Error); }, { once: true });
     });
     aborted.catch(() => undefined);
-    await Promise.race([Promise.all([this.classes.waitForSync(), this.namespaces.waitForSync()]), aborted]);
+    await Promise.race([this.#allSynced, aborted]);
   }
 
   /** Every class in the cache, parsed; one that does not parse carries why. */
@@ -103,35 +110,43 @@ export class ClassAdmission {
    * ClassNotFound, ClassNotAccepted, NotAllowed), which the reconciler reports as Stalled. No AWS call is made
    * before this.
    */
-  admit(raw: KubeObject, resource: SecuredContentBucket): Promise<Admitted> {
-    this.#requireSync();
+  async admit(raw: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<Admitted> {
+    await this.#synced(signal);
     const namespace = this.namespaces.get(resource.metadata.namespace);
     const admission = admit({ resource, raw, classes: this.classEntries(), namespaceLabels: namespace?.metadata.labels ?? (namespace === undefined ? undefined : {}) });
     this.#recordUse(keyOf(resource), admission.className);
     if (!admission.admitted) {
       if (admission.reason === "NotAllowed") this.#options.log.info({ key: keyOf(resource), className: admission.className, message: admission.message }, "resource not allowed by its class");
-      return Promise.reject(new PermanentError(admission.reason, admission.message));
+      throw new PermanentError(admission.reason, admission.message);
     }
-    return Promise.resolve({ resource: { ...resource, spec: admission.spec }, grant: { ownerConsent: admission.ownerConsent } });
+    return { resource: { ...resource, spec: admission.spec }, grant: { ownerConsent: admission.ownerConsent } };
   }
 
   /**
    * The resource as deletion sees it: with its class's defaults (deletionPolicy may come from the class) when
    * its class resolves and parses, whatever the class's rules say now; as it is otherwise.
    */
-  forDeletion(raw: KubeObject, resource: SecuredContentBucket): Promise<SecuredContentBucket> {
-    this.#requireSync();
+  async forDeletion(raw: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<SecuredContentBucket> {
+    await this.#synced(signal);
     const resolved = resolveClass(resource.spec.className, this.classEntries());
-    if (!("entry" in resolved) || resolved.entry.spec === undefined) return Promise.resolve(resource);
-    return Promise.resolve({ ...resource, spec: withClassDefaults(resource.spec, resolved.entry.spec, raw) });
+    if (!("entry" in resolved) || resolved.entry.spec === undefined) return resource;
+    return { ...resource, spec: withClassDefaults(resource.spec, resolved.entry.spec, raw) };
   }
 
   /**
-   * A reconcile does not wait for the caches: it is retried soon, so a worker is never held while, say, the
-   * operator's RBAC does not yet let it list classes (the informer logs each failed list).
+   * Waits a moment for the caches' first list (they start with the operator, so this is at most a start-up
+   * race), then gives up with a TemporaryError: a worker is never held while, say, the operator's RBAC does not
+   * let it list classes (the informer logs each failed list), and the reconcile is retried soon.
    */
-  #requireSync(): void {
+  async #synced(signal: AbortSignal): Promise<void> {
     if (this.classes.hasSynced() && this.namespaces.hasSynced()) return;
+    const timeout = AbortSignal.timeout(this.#options.syncWaitMs ?? defaultSyncWaitMs);
+    try {
+      await this.waitForSync(AbortSignal.any([signal, timeout]));
+      return;
+    } catch (error) {
+      if (!timeout.aborted) throw error;
+    }
     throw new TemporaryError(
       "ClassesNotSynced",
       "waiting for the first list of SecuredContentClasses and Namespaces (the operator needs get, list and watch on both)",

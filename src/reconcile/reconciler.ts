@@ -61,12 +61,12 @@ export class SecuredContentBucketReconciler implements Reconciler {
     if (!parsed.ok) return this.#rejectInvalidSpec(object, parsed.error.message);
     const resource = parsed.value;
     const { admission } = this.#options;
-    if (isBeingDeleted(object)) return this.#delete(object, (await admission?.forDeletion(object, resource)) ?? resource, signal);
+    if (isBeingDeleted(object)) return this.#delete(object, (await admission?.forDeletion(object, resource, signal)) ?? resource, signal);
 
     // Tenancy: the class's rules hold before the finalizer goes on and before any AWS call; a refusal stalls.
     let admitted;
     try {
-      admitted = (await admission?.admit(object, resource)) ?? { resource, grant: undefined };
+      admitted = (await admission?.admit(object, resource, signal)) ?? { resource, grant: undefined };
     } catch (error) {
       await this.#reportFailure(object, resource.status, error);
       throw error;
