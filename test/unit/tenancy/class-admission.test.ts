@@ -42,8 +42,3 @@ describe("ClassAdmission", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
-    admission.forget("learning/courses");
-    expect(changed).toEqual([]);
-    expect(admission.resourceCount("courses")).toBe(0);
-  });
-});
