@@ -76,6 +76,16 @@ const configuration: IConfiguration = {
       to: { path: "^src/reconcile/", pathNot: ["^src/reconcile/$1/", "^src/reconcile/common/"] },
     },
     {
+      name: "tenancy-is-pure",
+      severity: "error",
+      comment:
+        "src/tenancy decides, from the resource, its class and its namespace's labels, whether the resource is " +
+        "allowed. It is a pure function of the API's types, so every rule can be unit tested and none can " +
+        "depend on what an AWS or Kubernetes call returned: it imports src/api and nothing else of ours.",
+      from: { path: "^src/tenancy/" },
+      to: { path: "^(src|edge-auth|test|bench|tools|examples|dev)/", pathNot: ["^src/tenancy/", "^src/api/"] },
+    },
+    {
       name: "dev-uses-the-test-tree-through-one-door",
       severity: "error",
       comment:

@@ -64,11 +64,11 @@ bench: $(DEPS) ## Run the benchmarks (ratios against a floor measured in the sam
 bench-scale: $(DEPS) harness ## Operator scale benchmark: N = 10,100,500,1000 against the floor (minutes; ARGS="--sizes 10,100")
 	node bench/operator-scale/run.ts $(ARGS)
 
-crds: $(DEPS) ## Regenerate crds/ and docs/api-reference.md from the zod schema in src/api
+crds: $(DEPS) ## Regenerate crds/ and the API references in docs/ from the zod schema in src/api
 	node tools/gen-crds.ts
 	node tools/gen-api-reference.ts
 
-docs: $(DEPS) ## Regenerate docs/api-reference.md from the schema in src/api
+docs: $(DEPS) ## Regenerate the API references in docs/ from the schema in src/api
 	node tools/gen-api-reference.ts
 
 harness: $(DEPS) ## Build or fetch the test binaries and the moto virtualenv (cached per machine)

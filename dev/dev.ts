@@ -1,17 +1,18 @@
 // `make dev`: the whole thing locally. The environment, a demo seeded as the Simple AWS article starts (a
-// public bucket of course content, a Cognito pool with a paid-students group and two users), the CRD, the
-// operator itself (src/main.ts, configured for the emulator), the example SecuredContentBucket applied until
-// Ready, and the edge emulator serving its distribution. It ends with a walkthrough whose every result was
-// checked before it was printed, and .dev/endpoints.json for scripts.
+// public bucket of course content, a Cognito pool with a paid-students group and two users), the CRDs, the
+// example SecuredContentClass, the operator itself (src/main.ts, configured for the emulator), the example
+// SecuredContentBucket applied until Ready, and the edge emulator serving its distribution. It ends with a
+// walkthrough whose every result was checked before it was printed (including a refusal: another namespace
+// naming the demo bucket), and .dev/endpoints.json for scripts.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { crdFilePath } from "../tools/crd/render.ts";
+import { crdFilePaths } from "../tools/crd/render.ts";
 import { startEdgeEmulator } from "../test/edge-emulator/server.ts";
 import { emulatorOperatorEnv, freePort, kubectl, startProcess } from "../test/harness/api.ts";
 import { startDemoCoursePage, withCoursePageCors } from "./course-page/in-dev.ts";
 import { demo, seedDemo } from "./demo.ts";
 import { devDir, repoRoot, runUntilInterrupted, shellExports, startDevEnvironment } from "./local-environment.ts";
-import { coursePageIntro, walkthrough } from "./walkthrough.ts";
+import { coursePageIntro, refusal, walkthrough } from "./walkthrough.ts";
 
 const progress = (line: string): void => { console.log(`[dev] ${line}`); };
 const { bucket, namespace, name, objectPath } = demo;
@@ -22,11 +23,17 @@ const { env } = environment;
 progress("seeding the demo: a public bucket of course content, a Cognito pool, the edge execution role");
 const { content, pool, edgeRoleArn } = await seedDemo(env);
 
-progress("installing the CRD");
-// The CRD file itself: crds/ also holds a kustomization, which `kubectl apply -f <dir>` cannot apply.
-await kubectl(env, ["apply", "-f", crdFilePath]);
-await kubectl(env, ["wait", "--for=condition=Established", "crd/securedcontentbuckets.securedcontent.io", "--timeout=60s"]);
+progress("installing the CRDs and the example SecuredContentClass");
+// The CRD files themselves: crds/ also holds a kustomization, which `kubectl apply -f <dir>` cannot apply.
+for (const path of crdFilePaths) await kubectl(env, ["apply", "-f", path]);
+const crds = ["crd/securedcontentbuckets.securedcontent.io", "crd/securedcontentclasses.securedcontent.io"];
+await kubectl(env, ["wait", "--for=condition=Established", ...crds, "--timeout=60s"]);
 await kubectl(env, ["create", "namespace", namespace]);
+await kubectl(env, ["create", "namespace", demo.otherNamespace]);
+const exampleClass = readFileSync(join(repoRoot, "examples", "secured-content-class.yaml"), "utf8").replace(/- us-east-1_\S+/, `- ${pool.userPoolId}`);
+const appliedClass = join(devDir, "secured-content-class.yaml");
+writeFileSync(appliedClass, exampleClass);
+await kubectl(env, ["apply", "-f", appliedClass]);
 
 const metricsPort = await freePort();
 const operatorLog = join(env.runDir, "logs", "operator.log");
@@ -40,7 +47,7 @@ startProcess({
     KUBECONFIG: env.kubeconfig,
     ...emulatorOperatorEnv(env),
     EDGE_FUNCTION_ROLE_ARN: edgeRoleArn,
-    CLUSTER_NAME: "dev",
+    CLUSTER_NAME: demo.cluster,
     EXPOSURE_RESYNC_SECONDS: "15",
     DEPLOYING_REQUEUE_SECONDS: "3",
     METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
@@ -103,6 +110,8 @@ writeFileSync(
   )}\n`,
 );
 
+const refused = await refusal(env, { bucket, namespace: demo.otherNamespace, pool });
+
 const checked = await walkthrough({
   edgeUrl: emulator.url,
   objectPath,
@@ -127,6 +136,7 @@ export VISITOR_TOKEN='${nonMemberToken}'
 Then, in the same shell (each result below was checked just now):
 
 ${checked.text}
+${refused.text}
   The quiz and the assignment:
   curl -s -H "Authorization: Bearer $MEMBER_TOKEN" ${emulator.url}/quizzes/quiz-1.json
   curl -s -H "Authorization: Bearer $MEMBER_TOKEN" ${emulator.url}/assignments/assignment-1.md
@@ -134,10 +144,11 @@ ${checked.text}
 More, from another shell:
 ${shellExports(environment)}
   kubectl describe scb -n ${namespace} ${name}
+  kubectl get scbclass ${demo.className} -o yaml   # what the platform team allows, and how many resources use it
   kubectl get configmap -n ${namespace} courses-content -o yaml
   tail -f ${functionLog}      # the edge function's log: one line per denial, never a token
   curl -s 127.0.0.1:${metricsPort}/metrics | grep securedcontent_
 
 Press Ctrl-C to stop everything.`);
-if (!checked.allAsExpected) progress("some results differ from what the walkthrough says; see the operator's log");
+if (!checked.allAsExpected || !refused.asExpected) progress("some results differ from what the walkthrough says; see the operator's log");
 runUntilInterrupted();

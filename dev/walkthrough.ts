@@ -1,5 +1,7 @@
 // The walkthrough `make dev` prints: copy-ready curl commands against the edge emulator, each sent once before
 // it is printed so that the result shown beside it is the one observed, not the one hoped for.
+import { setTimeout as sleep } from "node:timers/promises";
+import { kubectl, type HarnessEnv } from "../test/harness/api.ts";
 
 interface Header {
   readonly name: string;
@@ -92,4 +94,46 @@ export function coursePageIntro(appUrl: string): string {
     "  Sign in as the paid student (the video plays, the quiz shows) or as the visitor (403); signed out: 401.",
     "  It stores the ID token in Amplify's cookies, which reach the edge emulator on the same host name.",
   ].join("\n");
+}
+
+export interface RefusalInput {
+  /** The demo bucket, which consents only to the demo's namespace and which the class grants only to it. */
+  readonly bucket: string;
+  /** Another namespace, which the class does not select. */
+  readonly namespace: string;
+  readonly pool: { readonly userPoolId: string; readonly clientId: string };
+}
+
+/**
+ * The tenancy part of the walkthrough: a SecuredContentBucket in another namespace naming the demo bucket, which
+ * that namespace was never granted. It is applied and its Stalled condition read before it is printed; the
+ * operator refuses it before any AWS call, so the bucket stays as the demo left it.
+ */
+export async function refusal(env: HarnessEnv, input: RefusalInput): Promise<{ text: string; asExpected: boolean }> {
+  const name = "borrowed-courses";
+  const resource = {
+    apiVersion: "securedcontent.io/v1alpha1",
+    kind: "SecuredContentBucket",
+    metadata: { name, namespace: input.namespace },
+    spec: {
+      bucket: { name: input.bucket, region: "us-east-1" },
+      auth: { userPoolId: input.pool.userPoolId, clientIds: [input.pool.clientId], requiredGroups: ["paid-students"] },
+    },
+  };
+  await kubectl(env, ["apply", "-f", "-"], { input: JSON.stringify(resource) });
+  const jsonPath = '{.status.conditions[?(@.type=="Stalled")].reason}: {.status.conditions[?(@.type=="Stalled")].message}';
+  let observed = "";
+  for (let attempt = 0; attempt < 100 && !observed.startsWith("NotAllowed"); attempt += 1) {
+    observed = (await kubectl(env, ["get", "scb", name, "-n", input.namespace, "-o", `jsonpath=${jsonPath}`])).trim();
+    if (!observed.startsWith("NotAllowed")) await sleep(100);
+  }
+  const asExpected = observed.startsWith("NotAllowed");
+  const lines = [
+    `  # another namespace (${input.namespace}) naming the same bucket: its class does not allow it, so it stays Stalled`,
+    `  # and the operator makes no AWS call for it (the bucket's consent tag names only the demo's namespace, too)`,
+    `  kubectl get scb ${name} -n ${input.namespace} -o jsonpath='${jsonPath}'`,
+    `  → ${observed}${asExpected ? "" : "   (expected Stalled NotAllowed!)"}`,
+    "",
+  ];
+  return { text: lines.join("\n"), asExpected };
 }

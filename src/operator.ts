@@ -18,6 +18,8 @@ import { loadKubeConfig, type KubeConnectionConfig } from "./k8s/kubeconfig.ts";
 import { ResourceClient } from "./k8s/resource-client.ts";
 import { KubeRestClient } from "./k8s/rest-client.ts";
 import { createLogger } from "./log.ts";
+import { ClassAdmission } from "./reconcile/class-admission.ts";
+import { ClassStatusController } from "./reconcile/class-status.ts";
 import { AwsConvergence } from "./reconcile/converge.ts";
 import { EdgeFunctionSweeper } from "./reconcile/edge-function/sweeper.ts";
 import { createOperatorMetrics, type OperatorMetrics } from "./reconcile/operator-metrics.ts";
@@ -158,12 +160,33 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     ...(overrides.now === undefined ? {} : { now: overrides.now }),
   });
   const events = new EventRecorder({ client: kube, component: "securedcontent", instance: identity, log });
+
+  // Tenancy: classes and namespace labels are cached; a change to either re-enqueues the resources it may
+  // affect, and the class status controller (leader only) reports Accepted and resourceCount. The callbacks run
+  // only once admission.start() has run, after the manager and the class status controller below exist.
+  const enqueueResources = (matches: (key: string) => boolean): void => {
+    for (const key of manager.informer.keys()) if (matches(key)) manager.controller.queue.add(key);
+  };
+  const admission = new ClassAdmission({
+    client: kube,
+    log,
+    onClassChanged: (name) => {
+      // Which resources resolve to a class depends on every class (the default may move), so all are looked at.
+      enqueueResources(() => true);
+      for (const className of new Set([name, ...admission.classes.keys()])) classStatus.enqueue(className);
+    },
+    onNamespaceChanged: (namespace) => { enqueueResources((key) => key.startsWith(`${namespace}/`)); },
+    onUsageChanged: (name) => { classStatus.enqueue(name); },
+  });
+  const classStatus = new ClassStatusController({ client: kube, admission, metrics: controllerMetrics, log, shutdownGraceMs: timings.shutdownGraceMs });
+
   const reconciler = new SecuredContentBucketReconciler({
     resources,
     convergence,
     events,
     log,
     onDrift: (kind) => { metrics.driftCorrections.inc({ kind }); },
+    admission,
   });
   const sweeper = new EdgeFunctionSweeper({
     aws,
@@ -192,7 +215,10 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     shutdownGraceMs: timings.shutdownGraceMs,
     health: config.METRICS_ADDRESS,
     ...(overrides.backoff === undefined ? {} : { backoff: overrides.backoff }),
-    whileLeading: overrides.sweeper === false ? [] : [(signal) => sweeper.run(timings.sweepIntervalMs, signal)],
+    whileLeading: [
+      (signal) => classStatus.run(signal),
+      ...(overrides.sweeper === false ? [] : [(signal: AbortSignal) => sweeper.run(timings.sweepIntervalMs, signal)]),
+    ],
     ...(config.LEADER_ELECTION === undefined ? {} : { leaderElection: { ...config.LEADER_ELECTION, identity } }),
   });
 
@@ -206,6 +232,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     log,
     identity,
     start: async () => {
+      admission.start();
       await manager.start();
       log.info(
         { namespace: watchNamespace ?? "(all)", cluster: config.CLUSTER_NAME, clusterUid, healthPort: manager.healthPort, leaderElection: config.LEADER_ELECTION !== undefined },
@@ -215,6 +242,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     stop: () =>
       (stopped ??= (async () => {
         await manager.stop();
+        await admission.stop();
         await events.flush();
         aws.destroy();
         await kube.close();

@@ -3,11 +3,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { securedContentBucketCrd } from "./crd/crd.ts";
+import { securedContentBucketCrd, securedContentClassCrd } from "./crd/crd.ts";
 import { isSchemaNode, type SchemaNode } from "./crd/json-schema.ts";
 
 export const apiReferenceRelativePath = "docs/api-reference.md";
 export const apiReferencePath = fileURLToPath(new URL(`../${apiReferenceRelativePath}`, import.meta.url));
+export const classApiReferenceRelativePath = "docs/class-api-reference.md";
+export const classApiReferencePath = fileURLToPath(new URL(`../${classApiReferenceRelativePath}`, import.meta.url));
 
 const objectMetaLink = "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/";
 
@@ -66,10 +68,12 @@ export function renderApiReference(api: ApiDescription = describeCrd()): string 
     "",
     overview(api),
     "",
-    "Every field below comes with its description from the schema in `src/api`, which `kubectl explain scb.spec` " +
+    `Every field below comes with its description from the schema in \`src/api\`, which \`kubectl explain ${api.shortNames[0] ?? api.plural}.spec\` ` +
       "shows too. The API server enforces types, limits and CEL rules at admission; the operator checks the same " +
       "rules again when it reads a resource (all but the transition rules on `oldSelf`, which only the API server " +
-      "sees), and marks a resource that breaks one `Stalled` with reason `InvalidSpec`.",
+      (api.scope === "Cluster"
+        ? "sees), and reports a class that breaks one with condition `Accepted` False, reason `InvalidSpec`."
+        : "sees), and marks a resource that breaks one `Stalled` with reason `InvalidSpec`."),
     "",
     ...sections.map((section) => `${"  ".repeat(depth(section.path))}- [${title(section.path, api.kind)}](#${anchor(section.path)})`),
     `- [kubectl get columns](#kubectl-get-columns)`,
@@ -273,9 +277,15 @@ function cell(text: string): string {
 
 export type ApiReferenceState = "up-to-date" | "stale" | "missing";
 
-export function apiReferenceState(path = apiReferencePath): ApiReferenceState {
+/** Each generated reference with the text it must hold. */
+export const apiReferences: readonly { readonly relativePath: string; readonly path: string; readonly render: () => string }[] = [
+  { relativePath: apiReferenceRelativePath, path: apiReferencePath, render: () => renderApiReference() },
+  { relativePath: classApiReferenceRelativePath, path: classApiReferencePath, render: () => renderApiReference(describeCrd(securedContentClassCrd())) },
+];
+
+export function apiReferenceState(path = apiReferencePath, render: () => string = renderApiReference): ApiReferenceState {
   if (!existsSync(path)) return "missing";
-  return readFileSync(path, "utf8") === renderApiReference() ? "up-to-date" : "stale";
+  return readFileSync(path, "utf8") === render() ? "up-to-date" : "stale";
 }
 
 function main(args: readonly string[]): number {
@@ -284,18 +294,20 @@ function main(args: readonly string[]): number {
     console.error(`usage: node tools/gen-api-reference.ts [--check]\nunknown argument: ${unknown.join(" ")}`);
     return 2;
   }
-  if (!args.includes("--check")) {
-    writeFileSync(apiReferencePath, renderApiReference());
-    console.log(`wrote ${apiReferenceRelativePath}`);
-    return 0;
+  for (const reference of apiReferences) {
+    if (!args.includes("--check")) {
+      writeFileSync(reference.path, reference.render());
+      console.log(`wrote ${reference.relativePath}`);
+      continue;
+    }
+    const state = apiReferenceState(reference.path, reference.render);
+    if (state !== "up-to-date") {
+      console.error(`${reference.relativePath} is ${state}. Run \`node tools/gen-api-reference.ts\` and commit the result.`);
+      return 1;
+    }
+    console.log(`${reference.relativePath} is up to date`);
   }
-  const state = apiReferenceState();
-  if (state === "up-to-date") {
-    console.log(`${apiReferenceRelativePath} is up to date`);
-    return 0;
-  }
-  console.error(`${apiReferenceRelativePath} is ${state}. Run \`node tools/gen-api-reference.ts\` and commit the result.`);
-  return 1;
+  return 0;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -2,7 +2,9 @@
 // after a set number of reads, the CRD, a Kubernetes client, and the CPU time of those processes.
 import { KubeConfig } from "@kubernetes/client-node";
 import { securedContentBucketResource } from "../../src/api/constants.ts";
-import { crdFilePath } from "../../tools/crd/render.ts";
+import { securedContentClassResource } from "../../src/api/secured-content-class.ts";
+import { crdFilePaths } from "../../tools/crd/render.ts";
+import { installPermissiveClass } from "../../test/harness/classes.ts";
 import { KubeRestClient } from "../../src/k8s/rest-client.ts";
 import type { HarnessEnv } from "../../test/harness/env.ts";
 import { startEnvironment } from "../../test/harness/environment.ts";
@@ -32,8 +34,9 @@ export async function startBenchEnvironment(options: { deployAfterReads: number;
   try {
     // The launch setting for every distribution from now on; moto's reset leaves it.
     await setMotoTransition(env.awsEndpoint, "cloudfront::distribution", { progression: "manual", times: options.deployAfterReads });
-    await kubectl(env, ["apply", "-f", crdFilePath]);
-    await kubectl(env, ["wait", "--for=condition=Established", `crd/${securedContentBucketResource.crdName}`, "--timeout=60s"]);
+    for (const path of crdFilePaths) await kubectl(env, ["apply", "-f", path]);
+    await kubectl(env, ["wait", "--for=condition=Established", `crd/${securedContentBucketResource.crdName}`, `crd/${securedContentClassResource.crdName}`, "--timeout=60s"]);
+    await installPermissiveClass(env);
   } catch (error) {
     await stop();
     throw error;

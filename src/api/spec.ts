@@ -11,6 +11,7 @@ import {
   maxRequiredGroups,
 } from "../../edge-auth/src/limits.ts";
 import { withRules } from "./cel-rule.ts";
+import { classNameRule } from "./class-rules.ts";
 import {
   acmCertificateArnRule,
   aliasRule,
@@ -32,7 +33,7 @@ import {
 } from "./rules.ts";
 
 /** A list whose items are unique; the API server enforces that through `x-kubernetes-list-type: set`. */
-function setOf<T extends z.ZodType>(item: T, maxItems: number) {
+export function setOf<T extends z.ZodType>(item: T, maxItems: number) {
   return z
     .array(item)
     .max(maxItems)
@@ -46,6 +47,8 @@ export const tokenUses = ["id", "access"] as const;
 export const tokenSources = ["authorizationHeader", "cookie"] as const;
 export const priceClasses = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
 export const deletionPolicies = ["Delete", "Retain"] as const;
+export const defaultPriceClass = "PriceClass_100";
+export const defaultDeletionPolicy = "Delete";
 
 export const bucketSchema = z
   .object({
@@ -120,10 +123,15 @@ export const loggingSchema = z
 
 export const distributionSchema = withRules(
   z.object({
+    // Defaulted by the parser, not the API server, so a class's default can apply when the field is left out.
     priceClass: z
       .enum(priceClasses)
-      .default("PriceClass_100")
-      .describe("Which edge locations serve the content: PriceClass_100 (the default, cheapest), PriceClass_200 or PriceClass_All."),
+      .optional()
+      .transform((priceClass) => priceClass ?? defaultPriceClass)
+      .describe(
+        "Which edge locations serve the content: PriceClass_100, PriceClass_200 or PriceClass_All. Left out, the " +
+          "class's default applies, else PriceClass_100 (the cheapest).",
+      ),
     aliases: setOf(withRules(z.string().max(253), [aliasRule]), 100)
       .default([])
       .describe("Alternate domain names (CNAMEs) such as courses.example.com. They require acmCertificateArn."),
@@ -163,12 +171,22 @@ export const securedContentBucketSpecSchema = z
     distribution: distributionSchema,
     cors: corsSchema.exactOptional(),
     export: exportSchema.exactOptional(),
+    // Defaulted by the parser, not the API server, so a class's default can apply when the field is left out.
     deletionPolicy: z
       .enum(deletionPolicies)
-      .default("Delete")
+      .optional()
+      .transform((policy) => policy ?? defaultDeletionPolicy)
       .describe(
-        "What deleting this resource does in AWS. Delete (the default) removes the distribution, response headers policy, " +
-          "origin access control, edge function and bucket policy statement; Retain leaves them. The bucket and its objects are never deleted.",
+        "What deleting this resource does in AWS. Delete removes the distribution, the response headers policy (once " +
+          "no other resource uses it), origin access control, edge function and bucket policy statement; Retain leaves them. The bucket and its objects are never deleted. " +
+          "Left out, the class's default applies, else Delete.",
+      ),
+    className: withRules(z.string().min(1).max(253), [classNameRule])
+      .exactOptional()
+      .describe(
+        "Name of the SecuredContentClass that allows this resource: which namespaces, buckets, user pools and " +
+          "domains it may use, and defaults for the fields left out. Left out, the class annotated " +
+          "securedcontent.io/is-default-class: \"true\" applies.",
       ),
   })
   .describe("The desired state: the bucket to secure, who may read it, and how CloudFront serves it.");

@@ -12,9 +12,10 @@ import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { ensureExportConfigMap } from "./address-export.ts";
 import { claimBucket } from "./bucket/claim.ts";
+import { requireBucketConsent } from "./bucket/consent.ts";
 import { checkEncryption } from "./bucket/encryption.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy, otherReadersMessage, type BucketPolicyOutcome } from "./bucket/exposure.ts";
-import type { Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
+import type { ClassGrant, Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
 import { ensureDistribution } from "./distribution/ensure.ts";
 import { ensureEdgeFunction } from "./edge-function/ensure.ts";
 import { ensureOriginAccessControl } from "./origin-access-control/ensure.ts";
@@ -52,12 +53,13 @@ export class AwsConvergence implements Convergence {
     this.#responseHeadersPolicies = new NameIndex(indexOptions);
   }
 
-  async converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult> {
-    const ctx = this.#context(resource, signal);
+  async converge(resource: SecuredContentBucket, signal: AbortSignal, grant?: ClassGrant): Promise<ConvergenceResult> {
+    const ctx = { ...this.#context(resource, signal), ownerConsent: grant?.ownerConsent ?? "Required" };
     const { fullResyncMs, exposureResyncMs } = this.#options;
     const pass = choosePass(resource, this.#history.get(resource), { now: this.#now(), fullResyncMs, exposureResyncMs });
     try {
       if (pass.kind === "deploying") return await this.#deployingPass(ctx, pass.inputs, pass.exposureDue);
+      await requireBucketConsent(ctx);
       await claimBucket(ctx);
       if (pass.kind === "exposure") return await this.#exposurePass(ctx, pass.distributionArn);
       if (pass.untrusted !== undefined) ctx.notices.push(untrustedStatusNotice(pass.untrusted));
@@ -103,6 +105,7 @@ export class AwsConvergence implements Convergence {
   async #deployingPass(ctx: StepContext, inputs: DeployingInputs, exposureDue: boolean): Promise<ConvergenceResult> {
     const { resource } = ctx;
     if (exposureDue) {
+      await requireBucketConsent(ctx);
       await claimBucket(ctx);
       await ensureBlockPublicAccess(ctx);
     }
@@ -126,7 +129,10 @@ export class AwsConvergence implements Convergence {
 
   /** The bucket policy, after the claim when it was not read in this pass yet. */
   async #claimedPolicy(ctx: StepContext, distributionArn: string, claimFirst: boolean): Promise<BucketPolicyOutcome> {
-    if (claimFirst) await claimBucket(ctx);
+    if (claimFirst) {
+      await requireBucketConsent(ctx);
+      await claimBucket(ctx);
+    }
     return ensureBucketPolicy(ctx, distributionArn);
   }
 

@@ -1,6 +1,6 @@
 // The contract between the SecuredContentBucket reconciler and the AWS side behind it. The reconciler owns the
 // Kubernetes side (parsing, the finalizer, status, Events); a Convergence owns AWS.
-import type { SecuredContentBucket, SecuredContentBucketStatus } from "../api/index.ts";
+import type { OwnerConsent, SecuredContentBucket, SecuredContentBucketStatus } from "../api/index.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { Notice } from "./common/context.ts";
 
@@ -26,7 +26,13 @@ export interface RetireResult {
   readonly notices: readonly Notice[];
 }
 
+/** What the resource's class decided beyond its spec (src/tenancy); the class's defaults are already in the spec. */
+export interface ClassGrant {
+  readonly ownerConsent: OwnerConsent;
+}
+
 export interface Convergence {
-  converge(resource: SecuredContentBucket, signal: AbortSignal): Promise<ConvergenceResult>;
+  /** Without a grant, the bucket owners' consent is required. */
+  converge(resource: SecuredContentBucket, signal: AbortSignal, grant?: ClassGrant): Promise<ConvergenceResult>;
   retire(resource: SecuredContentBucket, signal: AbortSignal): Promise<RetireResult>;
 }

@@ -11,6 +11,7 @@
 // distribution's id or ARN there. The cheaper passes take their ids from what the last full pass verified (the
 // distribution by its caller reference, the OAC by its name, the function by its name and tags) and remembered
 // here; when status disagrees with that memory, a full pass runs, reads AWS again and writes status back.
+import { createHash } from "node:crypto";
 import { conditionTypes, type SecuredContentBucket } from "../api/index.ts";
 import { isConditionTrue } from "../controller/conditions.ts";
 import { keyOf } from "./common/context.ts";
@@ -27,6 +28,11 @@ export interface FullPassRecord {
   readonly exposureReadAt: number;
   /** The ids the full pass verified as this resource's own; the cheaper passes use these, never status. */
   readonly verified: VerifiedIds;
+  /**
+   * A digest of the spec the pass converged to. The spec can change without a new generation when the class's
+   * defaults fill it (src/tenancy), so the generation alone does not say the pass is still current.
+   */
+  readonly specDigest?: string;
 }
 
 /** Ids a full pass found to be this resource's own, and put in status. */
@@ -37,6 +43,11 @@ export interface VerifiedIds {
   /** The qualified ARN of the function version the distribution runs. */
   readonly viewerRequestFunctionArn?: string;
   readonly responseHeadersPolicyId?: string;
+}
+
+/** A short digest of the effective spec. */
+export function specDigest(resource: SecuredContentBucket): string {
+  return createHash("sha256").update(JSON.stringify(resource.spec)).digest("base64url").slice(0, 22);
 }
 
 export interface PassTimings {
@@ -107,6 +118,7 @@ function isRecent(resource: SecuredContentBucket, last: FullPassRecord | undefin
     last !== undefined &&
     last.uid === resource.metadata.uid &&
     last.generation === resource.metadata.generation &&
+    (last.specDigest === undefined || last.specDigest === specDigest(resource)) &&
     timings.now - last.at < timings.fullResyncMs
   );
 }
@@ -142,7 +154,8 @@ export class PassHistory {
       this.forget(resource);
       return;
     }
-    this.#records.set(keyOf(resource), { uid: resource.metadata.uid, generation: resource.metadata.generation, at: now, outcome, exposureReadAt: now, verified });
+    const record = { uid: resource.metadata.uid, generation: resource.metadata.generation, at: now, outcome, exposureReadAt: now, verified, specDigest: specDigest(resource) };
+    this.#records.set(keyOf(resource), record);
   }
 
   /**

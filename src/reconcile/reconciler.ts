@@ -19,6 +19,7 @@ import { isNotFound } from "../k8s/errors.ts";
 import type { KubeObject } from "../k8s/objects.ts";
 import type { ResourceClient } from "../k8s/resource-client.ts";
 import { createMergePatch } from "../util/merge-patch.ts";
+import type { ClassAdmission } from "./class-admission.ts";
 import type { Convergence, ObservedFields } from "./convergence.ts";
 import { eventsFor } from "./events.ts";
 import { keyOf, type Notice } from "./common/context.ts";
@@ -31,6 +32,11 @@ export interface SecuredContentBucketReconcilerOptions {
   readonly now?: () => Date;
   /** Called for every drift correction a notice reports. */
   readonly onDrift?: (kind: string) => void;
+  /**
+   * Admission by SecuredContentClass (class-admission.ts), checked before the finalizer and any AWS call.
+   * Without it every resource is admitted as it is and the bucket owners' consent is required.
+   */
+  readonly admission?: Pick<ClassAdmission, "admit" | "forDeletion" | "forget">;
 }
 
 export class SecuredContentBucketReconciler implements Reconciler {
@@ -45,18 +51,31 @@ export class SecuredContentBucketReconciler implements Reconciler {
     try {
       object = await this.#options.resources.get(request.namespace, request.name, signal);
     } catch (error) {
-      if (isNotFound(error)) return done;
+      if (isNotFound(error)) {
+        this.#options.admission?.forget(request.key);
+        return done;
+      }
       throw error;
     }
     const parsed = parseSecuredContentBucket(object);
     if (!parsed.ok) return this.#rejectInvalidSpec(object, parsed.error.message);
     const resource = parsed.value;
-    if (isBeingDeleted(object)) return this.#delete(object, resource, signal);
+    const { admission } = this.#options;
+    if (isBeingDeleted(object)) return this.#delete(object, (await admission?.forDeletion(object, resource, signal)) ?? resource, signal);
+
+    // Tenancy: the class's rules hold before the finalizer goes on and before any AWS call; a refusal stalls.
+    let admitted;
+    try {
+      admitted = (await admission?.admit(object, resource, signal)) ?? { resource, grant: undefined };
+    } catch (error) {
+      await this.#reportFailure(object, resource.status, error);
+      throw error;
+    }
 
     // The finalizer goes on before anything is created in AWS, so nothing can be orphaned.
     object = await ensureFinalizer(this.#options.resources, object, securedContentBucketFinalizer);
     try {
-      const result = await this.#options.convergence.converge(resource, signal);
+      const result = await this.#options.convergence.converge(admitted.resource, signal, admitted.grant);
       await this.#writeStatus(object, resource.status, result.fields, [...result.conditions, ...kstatusConditions(result.progress, resource.metadata.generation)]);
       this.#notify(object, result.notices);
       return result.requeueAfterMs === undefined ? done : { requeueAfterMs: result.requeueAfterMs };

@@ -53,6 +53,7 @@ import { kubectl } from "../harness/kubectl.ts";
 import { repoRoot } from "../harness/paths.ts";
 import { waitFor } from "../harness/wait.ts";
 import { installCrd } from "../integration/api/kube.ts";
+import { installPermissiveClass } from "../harness/classes.ts";
 import { CleanupList, type Leftover } from "./cleanup.ts";
 import { estimateCost, type CostEstimate } from "./cost.ts";
 import type { Target, Viewer } from "./target.ts";
@@ -298,6 +299,8 @@ export async function runConformance(target: Target, options: RunOptions): Promi
         restore();
       });
       await installCrd(target.kube);
+      // The run's own bucket, made for it: no consent tag needed, any namespace of the local control plane.
+      await installPermissiveClass(target.kube);
       await kubectl(target.kube, ["create", "namespace", namespace]);
       // Only the local control plane holds it; its finalizer goes so the namespace can.
       cleanup.add(`SecuredContentBucket ${namespace}/${resourceName} (local control plane)`, async () => {

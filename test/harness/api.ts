@@ -12,5 +12,5 @@ export { writeAdminCredentialFiles } from "./credentials.ts";
 
 // Seeding the emulator. The tests seed the same kinds of resources (and the end-to-end tests the same course
 // content), so these helpers live with them rather than in dev/.
-export { courseContent, createEdgeRole, createPublicContentBucket, type ContentObject } from "./aws-seed.ts";
+export { consentToConsumers, courseContent, createEdgeRole, createPublicContentBucket, type ContentObject } from "./aws-seed.ts";
 export { seedUserPool, signInSeededUser, type SeededPool } from "./cognito.ts";

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetBucketTaggingCommand, PutBucketPolicyCommand, PutBucketTaggingCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { awsClientConfig, emulatorCredentials, type HarnessEnv } from "./env.ts";
 import { ensureMotoVenv } from "./moto.ts";
 import { repoRoot } from "./paths.ts";
@@ -54,6 +54,25 @@ export async function createPublicContentBucket(env: AwsEnv, bucket: string, obj
 
 /** The demo's lesson video: a real 4-second VP8 WebM (~100 KB) that browsers play; see test/fixtures/README.md. */
 export const lessonVideoPath = join(repoRoot, "test", "fixtures", "lesson-1.webm");
+
+/**
+ * What a bucket's owners do to let namespaces secure it: tag it securedcontent.io/allowed-consumers with
+ * `<cluster>/<namespace>` entries (src/tenancy/consent.ts), keeping its other tags. Returns once S3 shows the
+ * tag, as bucket tags are eventually consistent.
+ */
+export async function consentToConsumers(env: AwsEnv, bucket: string, consumers: readonly string[]): Promise<void> {
+  const s3 = new S3Client(awsClientConfig(env));
+  const key = "securedcontent.io/allowed-consumers";
+  const read = async () => (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).catch(() => ({ TagSet: [] }))).TagSet ?? [];
+  const others = (await read()).filter((tag) => tag.Key !== key);
+  const value = consumers.join(" ");
+  await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [...others, { Key: key, Value: value }] } }));
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    if ((await read()).some((tag) => tag.Key === key && tag.Value === value)) return;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  throw new Error(`S3 does not show the consent tag on ${bucket}`);
+}
 
 /** Course content (a lesson video, a quiz and an assignment): `make dev` serves it, and so do the end-to-end tests. */
 export function courseContent(): ContentObject[] {

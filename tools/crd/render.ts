@@ -2,12 +2,19 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { Document, Scalar, parse, visit } from "yaml";
-import { securedContentBucketCrd } from "./crd.ts";
+import { securedContentBucketCrd, securedContentClassCrd } from "./crd.ts";
 
 /** Path of the generated CRD, relative to the repository root. */
 export const crdFileRelativePath = "crds/securedcontent.io_securedcontentbuckets.yaml";
 
 export const crdFilePath = fileURLToPath(new URL(`../../${crdFileRelativePath}`, import.meta.url));
+
+export const classCrdFileRelativePath = "crds/securedcontent.io_securedcontentclasses.yaml";
+
+export const classCrdFilePath = fileURLToPath(new URL(`../../${classCrdFileRelativePath}`, import.meta.url));
+
+/** Every generated CRD file, for whoever installs the API (kubectl apply -f each). */
+export const crdFilePaths: readonly string[] = [crdFilePath, classCrdFilePath];
 
 const header = "# Generated from src/api by `make crds` (node tools/gen-crds.ts). Do not edit by hand.\n---\n";
 
@@ -54,14 +61,24 @@ export function renderCrdYaml(): string {
   return header + toYaml(securedContentBucketCrd());
 }
 
-export async function writeCrdFile(path = crdFilePath): Promise<void> {
-  await writeFile(path, renderCrdYaml());
+export function renderClassCrdYaml(): string {
+  return header + toYaml(securedContentClassCrd());
+}
+
+/** Each generated file with the text it must hold. */
+export const crdFiles: readonly { readonly relativePath: string; readonly path: string; readonly render: () => string }[] = [
+  { relativePath: crdFileRelativePath, path: crdFilePath, render: renderCrdYaml },
+  { relativePath: classCrdFileRelativePath, path: classCrdFilePath, render: renderClassCrdYaml },
+];
+
+export async function writeCrdFile(path = crdFilePath, render = renderCrdYaml): Promise<void> {
+  await writeFile(path, render());
 }
 
 export type CrdFileState = "up-to-date" | "stale" | "missing";
 
 /** Compares the file with a fresh rendering. */
-export async function crdFileState(path = crdFilePath): Promise<CrdFileState> {
+export async function crdFileState(path = crdFilePath, render = renderCrdYaml): Promise<CrdFileState> {
   let current: string;
   try {
     current = await readFile(path, "utf8");
@@ -69,5 +86,5 @@ export async function crdFileState(path = crdFilePath): Promise<CrdFileState> {
     if (error instanceof Error && "code" in error && error.code === "ENOENT") return "missing";
     throw error;
   }
-  return current === renderCrdYaml() ? "up-to-date" : "stale";
+  return current === render() ? "up-to-date" : "stale";
 }

@@ -1,7 +1,7 @@
 // What every AWS concern receives, and what it gives back. A concern observes AWS, works out the desired state
 // with a pure function, compares, and acts only on a difference; it reports one condition and records each
 // change it made as a Notice, which the reconciler turns into Events (on transitions only) and metrics.
-import type { SecuredContentBucket } from "../../api/index.ts";
+import type { OwnerConsent, SecuredContentBucket } from "../../api/index.ts";
 import type { AwsClients } from "../../aws/clients.ts";
 import type { ConditionUpdate } from "../../controller/conditions.ts";
 import type { NameIndex } from "./name-index.ts";
@@ -59,6 +59,8 @@ export interface StepContext {
   readonly responseHeadersPolicies: NameIndex;
   /** The names of the cluster's shared response headers policies CloudFront said are full, in this process. */
   readonly fullResponseHeadersPolicies: Set<string>;
+  /** Whether the resource's class requires the bucket owners' consent tag (bucket/consent.ts); Required when unset. */
+  readonly ownerConsent?: OwnerConsent;
 }
 
 export interface StepOutcome<T> {

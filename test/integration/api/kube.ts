@@ -3,14 +3,17 @@ import type { HarnessEnv } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { securedContentBucketResource } from "../../../src/api/constants.ts";
-import { crdFilePath } from "../../../tools/crd/render.ts";
+import { securedContentClassResource } from "../../../src/api/secured-content-class.ts";
+import { crdFilePaths } from "../../../tools/crd/render.ts";
 
-/** Applies crds/ with kubectl and waits until SecuredContentBuckets can be listed. */
+/** Applies crds/ with kubectl and waits until SecuredContentBuckets and SecuredContentClasses can be listed. */
 export async function installCrd(env: HarnessEnv): Promise<void> {
-  await kubectl(env, ["apply", "-f", crdFilePath]);
-  await kubectl(env, ["wait", "--for=condition=Established", `crd/${securedContentBucketResource.crdName}`, "--timeout=60s"]);
+  for (const path of crdFilePaths) await kubectl(env, ["apply", "-f", path]);
+  const names = [securedContentBucketResource.crdName, securedContentClassResource.crdName];
+  await kubectl(env, ["wait", "--for=condition=Established", ...names.map((name) => `crd/${name}`), "--timeout=60s"]);
   // kubectl's discovery cache can lag the CRD by a moment.
   await waitFor(() => kubectl(env, ["get", "scb", "--all-namespaces"]), { what: "SecuredContentBuckets to be listable", timeoutMs: 30_000, intervalMs: 250 });
+  await waitFor(() => kubectl(env, ["get", "scbclass"]), { what: "SecuredContentClasses to be listable", timeoutMs: 30_000, intervalMs: 250 });
 }
 
 /** Makes sure the test file's own namespace exists. */

@@ -125,7 +125,8 @@ describe("deploy/ on the API server", () => {
       expect(objects.map((o) => o.kind).sort()).toEqual([
         "ClusterRole",
         "ClusterRoleBinding",
-        "CustomResourceDefinition",
+        "CustomResourceDefinition", // SecuredContentBucket
+        "CustomResourceDefinition", // SecuredContentClass
         "Deployment",
         "Namespace",
         "NetworkPolicy",

@@ -16,6 +16,7 @@ import { repoRoot } from "../../harness/paths.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { applyBucketResource, prepareLifecycle, type Lifecycle } from "../reconcile/lifecycle-fixtures.ts";
 import { apiRequest, metricSum, operatorAccount, operatorCan, requestServiceAccountToken, startOperatorProcess, userCan, whoAmI, type ApiResponse, type OperatorProcess } from "./service-account-operator.ts";
+import { installPermissiveClass } from "../../harness/classes.ts";
 
 const namespace = "deploy-rbac";
 const base = join(repoRoot, "deploy", "base");
@@ -146,6 +147,8 @@ describe("the operator with deploy/'s ServiceAccount and RBAC only", { concurren
   beforeAll(async () => {
     await kubectl(env, ["apply", "-k", base]);
     lifecycle = await prepareLifecycle(env, namespace, "deploy-rbac");
+    // Resources need a class to be admitted (README: "Classes and bucket consent").
+    await installPermissiveClass(env);
     token = await requestServiceAccountToken(env);
     operator = await startOperatorProcess(env, { token, edgeRoleArn: lifecycle.edgeRoleArn, watchNamespace: namespace, identity: "securedcontent-0" });
   }, 180_000);

@@ -8,6 +8,7 @@ import type { AwsClients } from "../../../src/aws/clients.ts";
 import { createOperator } from "../../../src/operator.ts";
 import type { OperatorMetrics } from "../../../src/reconcile/operator-metrics.ts";
 import { emulatorCredentials, type HarnessEnv } from "../../harness/env.ts";
+import { installPermissiveClass } from "../../harness/classes.ts";
 
 /** Mutating AWS operations: anything that is not a read. */
 export function isMutating(operation: string): boolean {
@@ -52,6 +53,11 @@ export interface TestOperatorOptions {
   readonly clusterUid?: string;
   /** Only these namespaces' resources (WATCH_NAMESPACE). */
   readonly watchNamespace?: string;
+  /**
+   * Whether to install the harness's permissive default class first (default true), so resources need no class
+   * of their own and buckets no consent tag. The tenancy tests set their own classes instead.
+   */
+  readonly permissiveClass?: boolean;
 }
 
 /** Points the SDK's standard variables at the emulator for this process. */
@@ -70,6 +76,7 @@ export function useEmulator(env: HarnessEnv): () => void {
 }
 
 export async function startTestOperator(env: HarnessEnv, options: TestOperatorOptions): Promise<TestOperator> {
+  if (options.permissiveClass !== false) await installPermissiveClass(env);
   const calls = new CallLog();
   const reconciles: ReconcileRecord[] = [];
   let clockOffset = 0;

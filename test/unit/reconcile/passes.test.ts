@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSecuredContentBucket, type SecuredContentBucket, type SecuredContentBucketStatus } from "../../../src/api/index.ts";
-import { choosePass, PassHistory, type FullPassRecord } from "../../../src/reconcile/passes.ts";
+import { choosePass, PassHistory, specDigest, type FullPassRecord } from "../../../src/reconcile/passes.ts";
 
 const uid = "0b7e3c1a-1111-2222-3333-444455556666";
 const timings = { now: 1_000_000, fullResyncMs: 600_000, exposureResyncMs: 60_000 };
@@ -103,12 +103,22 @@ describe("choosePass", () => {
   });
 });
 
+describe("choosePass after a class changed the effective spec", () => {
+  it("runs a full pass when the spec differs from the one the last full pass converged to, at the same generation", () => {
+    const scb = resource();
+    const last = record({ specDigest: specDigest(scb) });
+    expect(choosePass(scb, last, timings).kind).toBe("exposure");
+    const withClassDefault = { ...scb, spec: { ...scb.spec, distribution: { ...scb.spec.distribution, priceClass: "PriceClass_All" as const } } };
+    expect(choosePass(withClassDefault, last, timings)).toEqual({ kind: "full" });
+  });
+});
+
 describe("PassHistory", () => {
   it("remembers a full pass that ended ready or deploying, and forgets one that did not", () => {
     const history = new PassHistory();
     const scb = resource();
     history.recordFullPass(scb, "deploying", 5, verified);
-    expect(history.get(scb)).toEqual({ uid, generation: 2, at: 5, outcome: "deploying", exposureReadAt: 5, verified });
+    expect(history.get(scb)).toEqual({ uid, generation: 2, at: 5, outcome: "deploying", exposureReadAt: 5, verified, specDigest: specDigest(scb) });
     history.recordFullPass(scb, undefined, 6);
     expect(history.get(scb)).toBeUndefined();
   });

@@ -48,6 +48,12 @@ const tree: Record<string, string> = {
   ].join("\n"),
   "test/harness/api.ts": 'import { demo } from "../../dev/demo.ts";\nexport const harness = 1;',
   "dev/demo.ts": "export const demo = 1;",
+  "src/tenancy/admission.ts": [
+    'import { parse } from "../api/parse.ts"; // allowed',
+    'import { glob } from "./patterns.ts"; // allowed',
+    'import { clients } from "../aws/clients.ts";',
+  ].join("\n"),
+  "src/tenancy/patterns.ts": "export const glob = 1;",
 };
 
 /** Each violation as "rule: from → to" (a cycle is reported once, at one of its imports). */
@@ -87,6 +93,7 @@ describe("the dependency rules", () => {
       "one-home-per-aws-concern: src/reconcile/bucket/claim.ts → src/reconcile/step.ts",
       "runtime-imports-no-development-code: edge-auth/package/cli.ts → test/wait.ts",
       "runtime-imports-no-development-code: src/main.ts → tools/build.ts",
+      "tenancy-is-pure: src/tenancy/admission.ts → src/aws/clients.ts",
     ]);
   });
 });
