@@ -7,7 +7,8 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { securedContentBucketResource } from "./api/index.ts";
-import { AwsClients, defaultRateLimits, type AwsService } from "./aws/clients.ts";
+import { AwsAccounts, sessionNameFor } from "./aws/accounts.ts";
+import { defaultRateLimits, type AwsClients, type AwsService } from "./aws/clients.ts";
 import type { OperatorConfig } from "./config.ts";
 import type { BackoffPolicy } from "./controller/backoff.ts";
 import { createControllerMetrics, type ControllerMetrics } from "./controller/controller-metrics.ts";
@@ -62,7 +63,10 @@ export interface OperatorOverrides {
 
 export interface Operator {
   readonly manager: Manager;
+  /** The clients of the operator's own identity. */
   readonly aws: AwsClients;
+  /** The clients of every identity it acts as: its own, and each role a class names. */
+  readonly accounts: AwsAccounts;
   readonly metrics: OperatorMetrics;
   readonly controllerMetrics: ControllerMetrics;
   readonly sweeper: EdgeFunctionSweeper;
@@ -120,6 +124,25 @@ async function readClusterUid(kube: KubeRestClient): Promise<string> {
   }
 }
 
+/** The AWS clients of every identity the operator acts as, all feeding the same metrics. */
+function awsAccountsOf(config: OperatorConfig, overrides: OperatorOverrides, metrics: OperatorMetrics): AwsAccounts {
+  return new AwsAccounts({
+    sessionName: sessionNameFor(config.CLUSTER_NAME),
+    clients: {
+      defaultRegion: config.AWS_REGION,
+      rateLimits: { ...defaultRateLimits, ...config.AWS_RATE_LIMITS },
+      s3ForcePathStyle: config.AWS_S3_FORCE_PATH_STYLE,
+      ...(overrides.awsMaxAttempts === undefined ? {} : { maxAttempts: overrides.awsMaxAttempts }),
+      observer: {
+        onCall: (service, operation, outcome, seconds) => {
+          metrics.recordAwsCall(service, operation, outcome, seconds);
+          overrides.onAwsCall?.(service, operation, outcome, seconds);
+        },
+      },
+    },
+  });
+}
+
 export async function createOperator(config: OperatorConfig, overrides: OperatorOverrides = {}): Promise<Operator> {
   const identity = overrides.identity ?? config.POD_NAME ?? `${hostname()}-${randomBytes(3).toString("hex")}`;
   const log = overrides.log ?? createLogger(config.LOG_LEVEL, { identity });
@@ -136,22 +159,12 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
       controllerMetrics.restLatency.observe({ verb: method }, seconds);
     },
   });
-  const aws = new AwsClients({
-    defaultRegion: config.AWS_REGION,
-    rateLimits: { ...defaultRateLimits, ...config.AWS_RATE_LIMITS },
-    s3ForcePathStyle: config.AWS_S3_FORCE_PATH_STYLE,
-    ...(overrides.awsMaxAttempts === undefined ? {} : { maxAttempts: overrides.awsMaxAttempts }),
-    observer: {
-      onCall: (service, operation, outcome, seconds) => {
-        metrics.recordAwsCall(service, operation, outcome, seconds);
-        overrides.onAwsCall?.(service, operation, outcome, seconds);
-      },
-    },
-  });
+  const accounts = awsAccountsOf(config, overrides, metrics);
+  const aws = accounts.own;
   const resources = new ResourceClient(kube, securedContentBucketResource);
   const clusterUid = overrides.clusterUid ?? (await readClusterUid(kube));
   const convergence = new AwsConvergence({
-    aws,
+    accounts,
     kube,
     settings: settingsOf(config, clusterUid),
     fullResyncMs: timings.fullResyncMs,
@@ -188,8 +201,9 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
     onDrift: (kind) => { metrics.driftCorrections.inc({ kind }); },
     admission,
   });
+  // The sweeper looks in every account the operator has acted in since it started (its own first).
   const sweeper = new EdgeFunctionSweeper({
-    aws,
+    aws: () => accounts.all(),
     clusterName: config.CLUSTER_NAME,
     clusterUid,
     log,
@@ -226,6 +240,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
   return {
     manager,
     aws,
+    accounts,
     metrics,
     controllerMetrics,
     sweeper,
@@ -244,7 +259,7 @@ export async function createOperator(config: OperatorConfig, overrides: Operator
         await manager.stop();
         await admission.stop();
         await events.flush();
-        aws.destroy();
+        accounts.destroy();
         await kube.close();
       })()),
   };

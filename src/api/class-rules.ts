@@ -42,6 +42,13 @@ export const externalIdNeedsRoleRule: CelRule<{ readonly roleArn?: string | unde
   holds: (aws) => aws.externalId === undefined || aws.roleArn !== undefined,
 };
 
+export const edgeRoleWithRoleRule: CelRule<{ readonly roleArn?: string | undefined; readonly edgeFunctionRoleArn?: string | undefined }> = {
+  rule: "has(self.roleArn) == has(self.edgeFunctionRoleArn)",
+  message: "goes with roleArn: the edge functions run under a role of the account roleArn acts in, as Lambda passes no role of another account",
+  fieldPath: ".edgeFunctionRoleArn",
+  holds: (aws) => (aws.roleArn === undefined) === (aws.edgeFunctionRoleArn === undefined),
+};
+
 export const labelSelectorOperators = ["In", "NotIn", "Exists", "DoesNotExist"] as const;
 
 export const selectorRequirementValuesRule: CelRule<{ readonly operator: string; readonly values?: readonly string[] | undefined }> = {

@@ -8,6 +8,7 @@ import {
   atLeastOnePatternRule,
   atLeastOneUserPoolRule,
   bucketNamePatternRules,
+  edgeRoleWithRoleRule,
   externalIdNeedsRoleRule,
   externalIdRule,
   labelSelectorOperators,
@@ -123,14 +124,21 @@ export const classAwsSchema = withRules(
     roleArn: withRules(z.string().max(2048), [roleArnRule])
       .exactOptional()
       .describe(
-        "IAM role to act as for everything resources of this class manage, so one operator can serve several " +
-          "accounts. Not yet used: today the operator acts with its own identity.",
+        "IAM role the operator assumes through STS for everything resources of this class manage (their buckets, " +
+          "distributions and edge functions are in that role's account), so one operator can serve several " +
+          "accounts. Its trust policy must let the operator's identity assume it. Omit to act as the operator itself.",
       ),
     externalId: withRules(z.string().min(2).max(1224), [externalIdRule])
       .exactOptional()
-      .describe("External id to pass when assuming roleArn, if its trust policy requires one. Not yet used."),
+      .describe("External id to pass when assuming roleArn, if its trust policy requires one."),
+    edgeFunctionRoleArn: withRules(z.string().max(2048), [roleArnRule])
+      .exactOptional()
+      .describe(
+        "Execution role of the edge functions in roleArn's account (deploy/iam/edge-function-role.json), required " +
+          "with roleArn: Lambda only passes a role of the function's own account.",
+      ),
   }),
-  [externalIdNeedsRoleRule],
+  [externalIdNeedsRoleRule, edgeRoleWithRoleRule],
 ).describe("The AWS identity to act as. Omit to use the operator's own identity.");
 
 export const classDefaultsSchema = z

@@ -46,6 +46,11 @@ export class AwsAccounts {
     return clients;
   }
 
+  /** The clients of every identity used so far, the operator's own first when it was used. */
+  all(): readonly AwsClients[] {
+    return [...this.#clients.values()].map((entry) => entry.clients);
+  }
+
   /** Every identity used so far, by key ("" is the operator's own). */
   keys(): readonly string[] {
     return [...this.#clients.keys()];

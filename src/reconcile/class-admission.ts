@@ -6,6 +6,7 @@ import {
   parseSecuredContentClass,
   securedContentClassResource,
   type SecuredContentBucket,
+  type SecuredContentClassSpec,
 } from "../api/index.ts";
 import { Informer, metadataOnly } from "../controller/informer.ts";
 import { PermanentError, TemporaryError } from "../errors.ts";
@@ -38,6 +39,11 @@ export interface ClassAdmissionOptions {
 export interface Admitted {
   readonly resource: SecuredContentBucket;
   readonly grant: ClassGrant;
+}
+
+/** What the class grants the AWS side: whether consent is needed, and the identity to act as. */
+function grantOf(ownerConsent: ClassGrant["ownerConsent"], aws: SecuredContentClassSpec["aws"]): ClassGrant {
+  return { ownerConsent, ...(aws?.roleArn === undefined ? {} : { aws: { roleArn: aws.roleArn, externalId: aws.externalId, edgeFunctionRoleArn: aws.edgeFunctionRoleArn } }) };
 }
 
 export class ClassAdmission {
@@ -119,18 +125,19 @@ export class ClassAdmission {
       if (admission.reason === "NotAllowed") this.#options.log.info({ key: keyOf(resource), className: admission.className, message: admission.message }, "resource not allowed by its class");
       throw new PermanentError(admission.reason, admission.message);
     }
-    return { resource: { ...resource, spec: admission.spec }, grant: { ownerConsent: admission.ownerConsent } };
+    return { resource: { ...resource, spec: admission.spec }, grant: grantOf(admission.ownerConsent, admission.aws) };
   }
 
   /**
    * The resource as deletion sees it: with its class's defaults (deletionPolicy may come from the class) when
    * its class resolves and parses, whatever the class's rules say now; as it is otherwise.
    */
-  async forDeletion(raw: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<SecuredContentBucket> {
+  async forDeletion(raw: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<Partial<Admitted> & Pick<Admitted, "resource">> {
     await this.#synced(signal);
     const resolved = resolveClass(resource.spec.className, this.classEntries());
-    if (!("entry" in resolved) || resolved.entry.spec === undefined) return resource;
-    return { ...resource, spec: withClassDefaults(resource.spec, resolved.entry.spec, raw) };
+    if (!("entry" in resolved) || resolved.entry.spec === undefined) return { resource };
+    const spec = resolved.entry.spec;
+    return { resource: { ...resource, spec: withClassDefaults(resource.spec, spec, raw) }, grant: grantOf(spec.buckets.ownerConsent, spec.aws) };
   }
 
   /**

@@ -37,7 +37,7 @@ export function acceptedCondition(object: KubeObject, defaultClasses: readonly s
         "resources without spec.className are refused until one remains",
     );
   }
-  if (entry.spec.aws?.roleArn !== undefined) notes.push("aws.roleArn is not used yet: the operator acts with its own identity");
+  if (entry.spec.aws?.roleArn !== undefined) notes.push(`its resources are managed as ${entry.spec.aws.roleArn}, assumed through STS`);
   const message = ["the operator uses this class", ...notes].join("; ");
   return { type: classConditionTypes.accepted, status: "True", reason: "Accepted", message, ...generation };
 }

@@ -5,7 +5,8 @@
 // Block Public Access and the policy, and a deploying pass the distribution (and exposure when it is due).
 // This file only orders the concerns and passes facts between them; each concern lives in its own folder.
 import { conditionTypes, type SecuredContentBucket } from "../api/index.ts";
-import type { AwsClients } from "../aws/clients.ts";
+import type { AwsAccounts } from "../aws/accounts.ts";
+import { identityKey } from "../aws/assume-role.ts";
 import { hasAwsCode } from "../aws/errors.ts";
 import { TemporaryError } from "../errors.ts";
 import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
@@ -28,7 +29,8 @@ import { NameIndex } from "./common/name-index.ts";
 import type { DistributionStatus } from "../api/index.ts";
 
 export interface AwsConvergenceOptions {
-  readonly aws: AwsClients;
+  /** The clients of the operator's own identity and of each role a class names. */
+  readonly accounts: AwsAccounts;
   readonly kube: KubeRestClient;
   readonly settings: OperatorSettings;
   readonly fullResyncMs: number;
@@ -38,23 +40,21 @@ export interface AwsConvergenceOptions {
   readonly now?: () => number;
 }
 
+/** What the convergence keeps per AWS account: name lookups, and the shared resources CloudFront said are full. */
+type AccountState = Pick<StepContext, "originAccessControls" | "fullSharedOriginAccessControls" | "responseHeadersPolicies" | "fullResponseHeadersPolicies">;
+
 export class AwsConvergence implements Convergence {
   readonly #options: AwsConvergenceOptions;
   readonly #history = new PassHistory();
-  readonly #originAccessControls: NameIndex;
-  readonly #fullSharedOriginAccessControls = new Set<number>();
-  readonly #responseHeadersPolicies: NameIndex;
-  readonly #fullResponseHeadersPolicies = new Set<string>();
+  /** Per AWS identity: shared resources are per account, and so are their name lookups and what is full. */
+  readonly #accounts = new Map<string, AccountState>();
 
   constructor(options: AwsConvergenceOptions) {
     this.#options = options;
-    const indexOptions = { maxAgeMs: options.fullResyncMs, ...(options.now === undefined ? {} : { now: options.now }) };
-    this.#originAccessControls = new NameIndex(indexOptions);
-    this.#responseHeadersPolicies = new NameIndex(indexOptions);
   }
 
   async converge(resource: SecuredContentBucket, signal: AbortSignal, grant?: ClassGrant): Promise<ConvergenceResult> {
-    const ctx = { ...this.#context(resource, signal), ownerConsent: grant?.ownerConsent ?? "Required" };
+    const ctx = { ...this.#context(resource, signal, grant), ownerConsent: grant?.ownerConsent ?? "Required" };
     const { fullResyncMs, exposureResyncMs } = this.#options;
     const pass = choosePass(resource, this.#history.get(resource), { now: this.#now(), fullResyncMs, exposureResyncMs });
     try {
@@ -73,25 +73,42 @@ export class AwsConvergence implements Convergence {
     }
   }
 
-  async retire(resource: SecuredContentBucket, signal: AbortSignal): Promise<RetireResult> {
+  async retire(resource: SecuredContentBucket, signal: AbortSignal, grant?: ClassGrant): Promise<RetireResult> {
     this.#history.forget(resource);
-    return retireAws(this.#context(resource, signal), { deployingRequeueMs: this.#options.deployingRequeueMs });
+    return retireAws(this.#context(resource, signal, grant), { deployingRequeueMs: this.#options.deployingRequeueMs });
   }
 
-  #context(resource: SecuredContentBucket, signal: AbortSignal): StepContext {
-    const { aws, settings } = this.#options;
+  /**
+   * The context of one reconcile, acting as the identity the resource's class names (a role in another account)
+   * or as the operator itself; in another account the edge function runs under that account's role.
+   */
+  #context(resource: SecuredContentBucket, signal: AbortSignal, grant: ClassGrant | undefined): StepContext {
+    const identity = grant?.aws;
+    const settings = identity?.edgeFunctionRoleArn === undefined ? this.#options.settings : { ...this.#options.settings, edgeFunctionRoleArn: identity.edgeFunctionRoleArn };
     return {
       resource,
       owner: ownerOf(resource, settings),
-      aws,
+      aws: this.#options.accounts.clientsFor(identity),
       settings,
       signal,
       notices: [],
-      originAccessControls: this.#originAccessControls,
-      fullSharedOriginAccessControls: this.#fullSharedOriginAccessControls,
-      responseHeadersPolicies: this.#responseHeadersPolicies,
-      fullResponseHeadersPolicies: this.#fullResponseHeadersPolicies,
+      ...this.#accountState(identityKey(identity)),
     };
+  }
+
+  #accountState(key: string): AccountState {
+    let state = this.#accounts.get(key);
+    if (state === undefined) {
+      const options = { maxAgeMs: this.#options.fullResyncMs, ...(this.#options.now === undefined ? {} : { now: this.#options.now }) };
+      state = {
+        originAccessControls: new NameIndex(options),
+        fullSharedOriginAccessControls: new Set(),
+        responseHeadersPolicies: new NameIndex(options),
+        fullResponseHeadersPolicies: new Set(),
+      };
+      this.#accounts.set(key, state);
+    }
+    return state;
   }
 
   #now(): number {
@@ -161,7 +178,7 @@ export class AwsConvergence implements Convergence {
       edgeFunction: { name: edge.value.name, arn: edge.value.arn, version: edge.value.version, codeSha256: edge.value.codeSha256 },
     };
     if (edge.condition.status !== "True") return this.#reconciling(ctx, conditions, fields, edge.condition);
-    const distribution = await this.#onOpenOriginAccessControl(oac.value.sharedIndex, () =>
+    const distribution = await this.#onOpenOriginAccessControl(ctx, oac.value.sharedIndex, () =>
       onOpenResponseHeadersPolicy(ctx, headers.value, () =>
         ensureDistribution(ctx, {
           originAccessControlId: oac.value.id,
@@ -185,12 +202,12 @@ export class AwsConvergence implements Convergence {
    * OAC already serves as many distributions as its quota allows, the number is remembered as full and the
    * reconcile is retried soon, on the next one.
    */
-  async #onOpenOriginAccessControl<T>(index: number | undefined, work: () => Promise<T>): Promise<T> {
+  async #onOpenOriginAccessControl<T>(ctx: StepContext, index: number | undefined, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (index === undefined || !hasAwsCode(error, "TooManyDistributionsAssociatedToOriginAccessControl")) throw error;
-      this.#fullSharedOriginAccessControls.add(index);
+      ctx.fullSharedOriginAccessControls.add(index);
       throw new TemporaryError("OriginAccessControlFull", `shared origin access control ${String(index)} serves as many distributions as CloudFront allows; moving to the next one`, {
         cause: error,
         delayMs: 1_000,

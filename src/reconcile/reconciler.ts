@@ -20,7 +20,7 @@ import type { KubeObject } from "../k8s/objects.ts";
 import type { ResourceClient } from "../k8s/resource-client.ts";
 import { createMergePatch } from "../util/merge-patch.ts";
 import type { ClassAdmission } from "./class-admission.ts";
-import type { Convergence, ObservedFields } from "./convergence.ts";
+import type { ClassGrant, Convergence, ObservedFields } from "./convergence.ts";
 import { eventsFor } from "./events.ts";
 import { keyOf, type Notice } from "./common/context.ts";
 
@@ -61,7 +61,7 @@ export class SecuredContentBucketReconciler implements Reconciler {
     if (!parsed.ok) return this.#rejectInvalidSpec(object, parsed.error.message);
     const resource = parsed.value;
     const { admission } = this.#options;
-    if (isBeingDeleted(object)) return this.#delete(object, (await admission?.forDeletion(object, resource, signal)) ?? resource, signal);
+    if (isBeingDeleted(object)) return this.#delete(object, (await admission?.forDeletion(object, resource, signal)) ?? { resource }, signal);
 
     // Tenancy: the class's rules hold before the finalizer goes on and before any AWS call; a refusal stalls.
     let admitted;
@@ -100,9 +100,10 @@ export class SecuredContentBucketReconciler implements Reconciler {
     throw new PermanentError("InvalidSpec", message);
   }
 
-  async #delete(object: KubeObject, resource: SecuredContentBucket, signal: AbortSignal): Promise<ReconcileResult> {
+  async #delete(object: KubeObject, admitted: { readonly resource: SecuredContentBucket; readonly grant?: ClassGrant | undefined }, signal: AbortSignal): Promise<ReconcileResult> {
     if (!hasFinalizer(object, securedContentBucketFinalizer)) return done;
-    const result = await this.#options.convergence.retire(resource, signal);
+    const { resource } = admitted;
+    const result = await this.#options.convergence.retire(resource, signal, admitted.grant);
     this.#notify(object, result.notices, { deletionComplete: result.complete });
     if (result.complete) {
       await removeFinalizer(this.#options.resources, object, securedContentBucketFinalizer);

@@ -46,6 +46,8 @@ export type Admission =
       /** The resource's spec with the class's defaults filled into the fields it leaves out. */
       readonly spec: SecuredContentBucketSpec;
       readonly ownerConsent: OwnerConsent;
+      /** The AWS identity the class names; undefined for the operator's own. */
+      readonly aws: SecuredContentClassSpec["aws"];
     }
   | {
       readonly admitted: false;
@@ -105,7 +107,7 @@ export function admit(input: AdmissionInput): Admission {
   }
   const broken = brokenRule(entry.name, entry.spec, resource, input.namespaceLabels);
   if (broken !== undefined) return { admitted: false, reason: refusalReasons.notAllowed, className: entry.name, message: broken };
-  return { admitted: true, className: entry.name, spec: withClassDefaults(resource.spec, entry.spec, input.raw), ownerConsent: entry.spec.buckets.ownerConsent };
+  return { admitted: true, className: entry.name, spec: withClassDefaults(resource.spec, entry.spec, input.raw), ownerConsent: entry.spec.buckets.ownerConsent, aws: entry.spec.aws };
 }
 
 /** The first rule of the class the resource breaks, as a message, or undefined when it breaks none. */

@@ -1,7 +1,7 @@
 // Deletes edge functions whose resource is gone. Lambda refuses to delete a function for hours after its
 // CloudFront association is removed (its replicas linger), so deletion marks the function and this sweeper,
 // on the leader only, retries each marked function with growing backoff until Lambda accepts.
-import { DeleteFunctionCommand, ListTagsCommand, paginateListFunctions, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DeleteFunctionCommand, ListTagsCommand, paginateListFunctions, type FunctionConfiguration, type LambdaClient } from "@aws-sdk/client-lambda";
 import type { Logger } from "pino";
 import type { AwsClients } from "../../aws/clients.ts";
 import { AwsError, isAwsError } from "../../aws/errors.ts";
@@ -9,7 +9,8 @@ import { backoffDelayMs, type BackoffPolicy } from "../../controller/backoff.ts"
 import { edgeFunctionNamePrefix, tagKeys } from "../common/naming.ts";
 
 export interface SweeperOptions {
-  readonly aws: AwsClients;
+  /** The clients to sweep with: one account, or every account the operator acts in (read at each pass). */
+  readonly aws: AwsClients | (() => readonly AwsClients[]);
   readonly clusterName: string;
   /**
    * The kube-system namespace's uid: a marked function tagged with another cluster's uid is that cluster's to
@@ -46,31 +47,19 @@ export class EdgeFunctionSweeper {
     return tags[tagKeys.cluster] === this.#options.clusterName;
   }
 
-  /** One pass over the operator's functions in us-east-1. */
+  /** One pass over the operator's functions in us-east-1, in every account it acts in. */
   async sweepOnce(signal: AbortSignal = new AbortController().signal): Promise<SweepReport> {
     const deleted: string[] = [];
     const deferred: { name: string; retryInMs: number }[] = [];
-    for (const fn of await this.#ownFunctions(signal)) {
-      const name = fn.FunctionName ?? "";
-      const due = this.#attempts.get(name);
-      if (due !== undefined && due.notBefore > this.#now()) continue;
-      // The marker is read again right before deleting: a new resource of the same name may have adopted it.
-      const tags = await this.#tags(fn.FunctionArn ?? "", signal);
-      if (tags[tagKeys.pendingDeletion] === undefined || !this.#ofThisCluster(tags)) {
-        this.#attempts.delete(name);
-        continue;
-      }
-      const outcome = await this.#tryDelete(name, signal);
-      if (outcome === "deleted") {
-        deleted.push(name);
-        this.#attempts.delete(name);
-        this.#options.log.info({ function: name, owner: tags[tagKeys.owner] }, "deleted edge function");
-        this.#options.onDeleted?.(name, tags);
-      } else {
-        const failures = (due?.failures ?? 0) + 1;
-        const retryInMs = backoffDelayMs(this.#options.backoff ?? defaultSweeperBackoff, failures);
-        this.#attempts.set(name, { failures, notBefore: this.#now() + retryInMs });
-        deferred.push({ name, retryInMs });
+    const { aws } = this.#options;
+    const accounts = typeof aws === "function" ? aws() : [aws];
+    for (const [index, clients] of accounts.entries()) {
+      try {
+        await this.#sweepAccount(clients.lambda(), signal, deleted, deferred);
+      } catch (error) {
+        // One account's failure (say, a role STS no longer lets the operator assume) does not stop the others.
+        if (accounts.length === 1 || signal.aborted) throw error;
+        this.#options.log.warn({ err: error, account: index }, "edge function sweep failed in one account");
       }
     }
     return { deleted, deferred };
@@ -96,10 +85,38 @@ export class EdgeFunctionSweeper {
     return this.#options.now?.() ?? Date.now();
   }
 
-  async #ownFunctions(signal: AbortSignal): Promise<FunctionConfiguration[]> {
+  async #sweepAccount(lambda: LambdaClient, signal: AbortSignal, deleted: string[], deferred: { name: string; retryInMs: number }[]): Promise<void> {
+    for (const fn of await this.#ownFunctions(lambda, signal)) {
+      const name = fn.FunctionName ?? "";
+      // Keyed by ARN, which names the account: the same name may exist in two accounts.
+      const key = fn.FunctionArn ?? name;
+      const due = this.#attempts.get(key);
+      if (due !== undefined && due.notBefore > this.#now()) continue;
+      // The marker is read again right before deleting: a new resource of the same name may have adopted it.
+      const tags = await this.#tags(lambda, fn.FunctionArn ?? "", signal);
+      if (tags[tagKeys.pendingDeletion] === undefined || !this.#ofThisCluster(tags)) {
+        this.#attempts.delete(key);
+        continue;
+      }
+      const outcome = await this.#tryDelete(lambda, name, signal);
+      if (outcome === "deleted") {
+        deleted.push(name);
+        this.#attempts.delete(key);
+        this.#options.log.info({ function: name, owner: tags[tagKeys.owner] }, "deleted edge function");
+        this.#options.onDeleted?.(name, tags);
+      } else {
+        const failures = (due?.failures ?? 0) + 1;
+        const retryInMs = backoffDelayMs(this.#options.backoff ?? defaultSweeperBackoff, failures);
+        this.#attempts.set(key, { failures, notBefore: this.#now() + retryInMs });
+        deferred.push({ name, retryInMs });
+      }
+    }
+  }
+
+  async #ownFunctions(lambda: LambdaClient, signal: AbortSignal): Promise<FunctionConfiguration[]> {
     const found: FunctionConfiguration[] = [];
     let pages = 0;
-    for await (const page of paginateListFunctions({ client: this.#options.aws.lambda(), pageSize: 50 }, {})) {
+    for await (const page of paginateListFunctions({ client: lambda, pageSize: 50 }, {})) {
       signal.throwIfAborted();
       found.push(...(page.Functions ?? []).filter((f) => f.FunctionName?.startsWith(edgeFunctionNamePrefix) === true));
       pages += 1;
@@ -108,13 +125,13 @@ export class EdgeFunctionSweeper {
     return found;
   }
 
-  async #tags(arn: string, signal: AbortSignal): Promise<Record<string, string>> {
-    return (await this.#options.aws.lambda().send(new ListTagsCommand({ Resource: arn }), { abortSignal: signal })).Tags ?? {};
+  async #tags(lambda: LambdaClient, arn: string, signal: AbortSignal): Promise<Record<string, string>> {
+    return (await lambda.send(new ListTagsCommand({ Resource: arn }), { abortSignal: signal })).Tags ?? {};
   }
 
-  async #tryDelete(name: string, signal: AbortSignal): Promise<"deleted" | "refused"> {
+  async #tryDelete(lambda: LambdaClient, name: string, signal: AbortSignal): Promise<"deleted" | "refused"> {
     try {
-      await this.#options.aws.lambda().send(new DeleteFunctionCommand({ FunctionName: name }), { abortSignal: signal });
+      await lambda.send(new DeleteFunctionCommand({ FunctionName: name }), { abortSignal: signal });
       return "deleted";
     } catch (error) {
       if (isAwsError(error, "NotFound")) return "deleted";

@@ -1,7 +1,7 @@
 import type { ResponseHeadersPolicyConfig } from "@aws-sdk/client-cloudfront";
 import { describe, expect, it } from "vitest";
 import type { CorsSpec } from "../../../src/api/index.ts";
-import { parseResponseHeadersPolicyName, sharedResponseHeadersPolicyName, type OwnerIdentity } from "../../../src/reconcile/common/naming.ts";
+import { clusterKey, parseResponseHeadersPolicyName, sharedResponseHeadersPolicyName, type OwnerIdentity } from "../../../src/reconcile/common/naming.ts";
 import {
   driftedSettings,
   isClusterPolicy,
@@ -19,7 +19,7 @@ const copy = (config: ResponseHeadersPolicyConfig): ResponseHeadersPolicyConfig 
 describe("sharedResponseHeadersPolicy", () => {
   it("adds CORS for the spec's origins, HSTS and Cache-Control: private, all overriding what the origin sends", () => {
     expect(sharedResponseHeadersPolicy(owner, cors, 1)).toEqual({
-      Name: sharedResponseHeadersPolicyName("prod-eu", settingsHash(cors), 1),
+      Name: sharedResponseHeadersPolicyName(clusterKey(owner), settingsHash(cors), 1),
       Comment: "Shared by the SecuredContentBuckets of cluster prod-eu with the same CORS settings",
       CorsConfig: {
         AccessControlAllowOrigins: { Quantity: 2, Items: ["https://app.example.com", "https://www.example.com"] },
@@ -83,7 +83,7 @@ describe("shared response headers policy names", () => {
     expect(sharedIndexFor(owner, cors, name?.replace(/-1$/, "-0"))).toBeUndefined();
     expect(sharedIndexFor(owner, cors, "Managed-CORS-With-Preflight")).toBeUndefined();
     expect(sharedIndexFor(owner, cors, undefined)).toBeUndefined();
-    expect(parseResponseHeadersPolicyName("prod-eu", name)).toEqual({ contentHash: settingsHash(cors), index: 1 });
+    expect(parseResponseHeadersPolicyName(clusterKey(owner), name)).toEqual({ contentHash: settingsHash(cors), index: 1 });
   });
 
   it("tell the cluster's policies, of any settings, from everyone else's", () => {
