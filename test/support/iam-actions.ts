@@ -26,15 +26,6 @@ export const impliedActions: readonly string[] = [
   "s3:PutBucketAcl",
 ];
 
-/**
- * Actions both policies grant ahead of the code that sends them, which other branches add: the alias-conflict
- * check (cloudfront:ListConflictingAliases), the response headers policy (cloudfront:*ResponseHeadersPolic*) and
- * a class's role (sts:AssumeRole). Once that code is in src/, each is needed like any other and this list can go.
- */
-export const grantedAheadOfCode: readonly string[] = [
-  "sts:AssumeRole",
-];
-
 /** The operator's two policies: the broad one, and the one scoped by bucket prefix, tags and names. */
 export const operatorPolicyFiles = ["operator-policy.json", "operator-policy-scoped.json"] as const;
 export type OperatorPolicyFile = (typeof operatorPolicyFiles)[number];

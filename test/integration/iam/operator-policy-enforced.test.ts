@@ -22,7 +22,6 @@ import { kubectl } from "../../harness/kubectl.ts";
 import { iamDecisions, setIamEnforcement, setMotoTransition, unsetMotoTransition, type IamDecision } from "../../harness/moto.ts";
 import { waitFor } from "../../harness/wait.ts";
 import { installCrd } from "../api/kube.ts";
-import { grantedAheadOfCode } from "../../support/iam-actions.ts";
 import { scopedPolicyForEmulator, shippedPolicy, startOperatorAs, withoutAction, withoutStatement, type OperatorAs } from "./operator-as.ts";
 
 const namespace = "iam-enforced";
@@ -397,7 +396,7 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
     // holds that grant to the code that sends it.
     // PutRuntimeManagementConfig is only sent when someone changed the function's runtime updates from Auto; the
     // edge-function step test changes it and sees it put back.
-    // The actions granted ahead of the code that sends them (test/support/iam-actions.ts) are not sent yet.
+    // sts:AssumeRole is only sent for a class that names a role (test/integration/tenancy/several-accounts.test.ts).
     // UpdateResponseHeadersPolicy is only sent when the spec's CORS changes or someone edits the policy; the
     // response-headers-policy step test does both. ListConflictingAliases is only sent before an alias is added,
     // and no resource here has one; the alias test (test/integration/trust/alias-overlap.test.ts) sends it.
@@ -406,7 +405,7 @@ describe("the operator under IAM enforcement, with deploy/iam/operator-policy.js
       "lambda:PutRuntimeManagementConfig",
       "cloudfront:UpdateResponseHeadersPolicy",
       "cloudfront:ListConflictingAliases",
-      ...grantedAheadOfCode,
+      "sts:AssumeRole",
     ]);
     const unused = shippedPolicy().Statement.flatMap((statement) =>
       statement.Action.filter((action) => !neverSentHere.has(action))
