@@ -71,7 +71,7 @@ crds: $(DEPS) ## Regenerate crds/ and the API references in docs/ from the zod s
 docs: $(DEPS) ## Regenerate the API references in docs/ from the schema in src/api
 	node tools/gen-api-reference.ts
 
-harness: $(DEPS) ## Build or fetch the test binaries and the moto virtualenv (cached per machine)
+harness: $(DEPS) ## Build or fetch the test binaries, the moto virtualenv and Chromium for the browser tests (cached per machine)
 	node test/harness/prepare.ts
 
 up: $(DEPS) harness ## Start the local control plane and AWS emulator in the foreground (Ctrl-C stops)

@@ -59,8 +59,7 @@ export class AwsConvergence implements Convergence {
     const pass = choosePass(resource, this.#history.get(resource), { now: this.#now(), fullResyncMs, exposureResyncMs });
     try {
       if (pass.kind === "deploying") return await this.#deployingPass(ctx, pass.inputs, pass.exposureDue);
-      await requireBucketConsent(ctx);
-      await claimBucket(ctx);
+      await claimBucket(ctx, await requireBucketConsent(ctx));
       if (pass.kind === "exposure") return await this.#exposurePass(ctx, pass.distributionArn);
       if (pass.untrusted !== undefined) ctx.notices.push(untrustedStatusNotice(pass.untrusted));
       const result = await this.#fullPass(ctx);
@@ -122,8 +121,7 @@ export class AwsConvergence implements Convergence {
   async #deployingPass(ctx: StepContext, inputs: DeployingInputs, exposureDue: boolean): Promise<ConvergenceResult> {
     const { resource } = ctx;
     if (exposureDue) {
-      await requireBucketConsent(ctx);
-      await claimBucket(ctx);
+      await claimBucket(ctx, await requireBucketConsent(ctx));
       await ensureBlockPublicAccess(ctx);
     }
     const distribution = await ensureDistribution(ctx, {
@@ -147,8 +145,7 @@ export class AwsConvergence implements Convergence {
   /** The bucket policy, after the claim when it was not read in this pass yet. */
   async #claimedPolicy(ctx: StepContext, distributionArn: string, claimFirst: boolean): Promise<BucketPolicyOutcome> {
     if (claimFirst) {
-      await requireBucketConsent(ctx);
-      await claimBucket(ctx);
+      await claimBucket(ctx, await requireBucketConsent(ctx));
     }
     return ensureBucketPolicy(ctx, distributionArn);
   }

@@ -51,7 +51,8 @@ export function withoutClaim(tags: readonly Tag[]): Tag[] {
   return tags.filter((tag) => tag.Key !== tagKeys.owner);
 }
 
-async function readTags(ctx: StepContext): Promise<Tag[]> {
+/** The bucket's tags; none for a bucket without tags. A missing bucket, or one in another region, is refused. */
+export async function readBucketTags(ctx: StepContext): Promise<Tag[]> {
   const { name, region } = ctx.resource.spec.bucket;
   try {
     const result = await ctx.aws.s3(region).send(new GetBucketTaggingCommand({ Bucket: name }), { abortSignal: ctx.signal });
@@ -77,12 +78,13 @@ async function writeTags(ctx: StepContext, tags: Tag[]): Promise<void> {
 
 /**
  * Makes sure the bucket is ours; throws OwnershipConflictError when another resource holds it, after taking
- * this resource's own read grant out of the bucket policy (a race it lost may have left one).
+ * this resource's own read grant out of the bucket policy (a race it lost may have left one). `tagsJustRead`
+ * spares a second read when the consent check has just read them.
  */
-export async function claimBucket(ctx: StepContext): Promise<void> {
+export async function claimBucket(ctx: StepContext, tagsJustRead?: Tag[]): Promise<void> {
   const bucket = ctx.resource.spec.bucket.name;
   const ours = ownerKey(ctx.owner);
-  const tags = await readTags(ctx);
+  const tags = tagsJustRead ?? (await readBucketTags(ctx));
   const holder = claimOf(tags);
   if (holder === ours) return;
   const migrating = holder !== undefined && holder === legacyOwnerKey(ctx.owner) && (await provesLegacyClaim(ctx, tags));
@@ -140,7 +142,7 @@ export const claimConfirmationDelaysMs: readonly number[] = [100, 200, 400, 800,
 async function confirmClaim(ctx: StepContext, ours: string): Promise<void> {
   const bucket = ctx.resource.spec.bucket.name;
   for (let attempt = 0; ; attempt += 1) {
-    const confirmed = claimOf(await readTags(ctx));
+    const confirmed = claimOf(await readBucketTags(ctx));
     if (confirmed === ours) return;
     if (confirmed !== undefined) throw new OwnershipConflictError(`bucket ${bucket}`, confirmed);
     const pause = claimConfirmationDelaysMs[attempt];
@@ -155,7 +157,7 @@ async function confirmClaim(ctx: StepContext, ours: string): Promise<void> {
 export async function releaseBucket(ctx: StepContext): Promise<void> {
   let tags: Tag[];
   try {
-    tags = await readTags(ctx);
+    tags = await readBucketTags(ctx);
   } catch (error) {
     if (error instanceof BucketNotFoundError) return;
     throw error;

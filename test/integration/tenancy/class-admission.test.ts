@@ -85,6 +85,12 @@ const cases: { name: string; spec: (spec: Record<string, unknown>) => Record<str
     message: "is only used with roleArn",
   },
   {
+    name: "a role without the edge functions' role of its account",
+    spec: (spec) => ({ ...spec, aws: { roleArn: "arn:aws:iam::222222222222:role/securedcontent-class-tenant" } }),
+    path: "spec.aws.edgeFunctionRoleArn",
+    message: "goes with roleArn",
+  },
+  {
     name: "a role that is not an IAM role ARN",
     spec: (spec) => ({ ...spec, aws: { roleArn: "arn:aws:iam::123456789012:user/someone" } }),
     path: "spec.aws.roleArn",

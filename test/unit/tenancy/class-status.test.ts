@@ -26,13 +26,13 @@ describe("acceptedCondition", () => {
     expect(condition.message).toContain("spec.userPools: must list at least one user pool");
   });
 
-  it("notes when it is one of several default classes, and an aws.roleArn not yet used", () => {
+  it("notes when it is one of several default classes, and the role its resources are managed as", () => {
     const condition = acceptedCondition(
-      classObject({ ...valid, aws: { roleArn: "arn:aws:iam::111122223333:role/tenant" } }, { "securedcontent.io/is-default-class": "true" }),
+      classObject({ ...valid, aws: { roleArn: "arn:aws:iam::111122223333:role/tenant", edgeFunctionRoleArn: "arn:aws:iam::111122223333:role/securedcontent-edge" } }, { "securedcontent.io/is-default-class": "true" }),
       ["courses", "other"],
     );
     expect(condition.status).toBe("True");
     expect(condition.message).toContain("2 classes are annotated securedcontent.io/is-default-class (courses, other)");
-    expect(condition.message).toContain("aws.roleArn is not used yet");
+    expect(condition.message).toContain("its resources are managed as arn:aws:iam::111122223333:role/tenant, assumed through STS");
   });
 });
