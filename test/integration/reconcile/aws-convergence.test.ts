@@ -224,10 +224,21 @@ describe("SecuredContentBucket against AWS (emulated)", { concurrent: false, shu
 
   it("reverts Block Public Access switched off and a public statement added by hand, within one exposure interval", async () => {
     const driftBefore = operator.metrics.driftCorrections.get({ kind: "public-policy-statement" });
-    await s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false } }));
-    const current = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "{}") as { Statement: unknown[] };
     const leak = { Sid: "Oops", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/*` };
-    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ ...current, Statement: [...current.Statement, leak] }) }));
+    // A reconcile may land between the two writes and turn Block Public Access back on, which then refuses the
+    // public statement (BlockPublicPolicy): the drift is made again, a bounded number of times.
+    for (let attempt = 1; ; attempt += 1) {
+      await s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false } }));
+      const current = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? "{}") as { Statement: unknown[] };
+      const written = await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ ...current, Statement: [...current.Statement, leak] }) })).then(
+        () => true,
+        (error: unknown) => {
+          if (attempt >= 5 || (error as { name?: string }).name !== "AccessDenied") throw error;
+          return false;
+        },
+      );
+      if (written) break;
+    }
     expect((await fetch(`${env.awsEndpoint}/${bucket}/videos/lesson-1.mp4`)).status).toBe(200);
     const drifted = Date.now();
 

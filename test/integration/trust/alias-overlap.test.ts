@@ -12,6 +12,7 @@ import { kubectl } from "../../harness/kubectl.ts";
 import { createDistribution, createLessonBucket, createOriginAccessControl, operatorDistributionConfig } from "../moto/fixtures.ts";
 import { prepareLifecycle, type Lifecycle } from "../reconcile/lifecycle-fixtures.ts";
 import { startTestOperator, type TestOperator } from "../reconcile/operator.ts";
+import { apply, classObject } from "../tenancy/fixtures.ts";
 import { applyOverExistingBucket, conditionOf, scbStatus } from "./trust-fixtures.ts";
 
 const namespace = "trust-aliases";
@@ -27,7 +28,23 @@ describe("aliases that overlap another distribution's", { concurrent: false, shu
 
   beforeAll(async () => {
     lifecycle = await prepareLifecycle(env, namespace, "trust-aliases");
-    operator = await startTestOperator(env, { edgeRoleArn: lifecycle.edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 600_000, deployingRequeueMs: 300 });
+    // The class must allow the aliases for the overlap check to be reached: CloudFront's answer, not the class's
+    // domain rules, is what this file tests.
+    await kubectl(env, ["delete", "scbclass", "--all", "--wait=true"]);
+    await apply(
+      env,
+      classObject(
+        "aliases",
+        {
+          namespaces: { from: "All" },
+          buckets: { namePatterns: ["*"], ownerConsent: "Waived" },
+          userPools: ["*"],
+          domains: { aliasSuffixes: ["example.com", "example.org"], certificateArns: [certificate] },
+        },
+        true,
+      ),
+    );
+    operator = await startTestOperator(env, { edgeRoleArn: lifecycle.edgeRoleArn, exposureResyncMs: 60_000, fullResyncMs: 600_000, deployingRequeueMs: 300, permissiveClass: false });
     // The company website, made outside the operator, serves every subdomain of example.com.
     await createLessonBucket(s3, "company-site");
     const oac = await createOriginAccessControl(cloudFront, "company-site-oac");
@@ -43,12 +60,13 @@ describe("aliases that overlap another distribution's", { concurrent: false, shu
 
   afterAll(async () => {
     await operator.stop();
+    await kubectl(env, ["delete", "scbclass", "aliases", "--wait=true"]);
     lifecycle.restore();
     cloudFront.destroy();
     s3.destroy();
   });
 
-  async function apply(name: string, bucket: string, aliases: readonly string[]): Promise<void> {
+  async function applyWithAliases(name: string, bucket: string, aliases: readonly string[]): Promise<void> {
     await createPublicContentBucket(env, bucket, [{ key: "a.txt", body: "a", contentType: "text/plain" }]);
     await applyOverExistingBucket(env, { object: `${namespace}/${name}`, bucket, pool: lifecycle.pool, distribution: { aliases, acmCertificateArn: certificate } });
   }
@@ -63,7 +81,7 @@ describe("aliases that overlap another distribution's", { concurrent: false, shu
   }
 
   it("refuses login.example.com, which *.example.com of a distribution it does not own covers", async () => {
-    await apply("login", "trust-login-content", ["login.example.com"]);
+    await applyWithAliases("login", "trust-login-content", ["login.example.com"]);
     await kubectl(env, ["wait", "-n", namespace, "--for=condition=Stalled", "scb/login", "--timeout=60s"]);
     const stalled = conditionOf(await scbStatus(env, namespace, "login"), "Stalled");
     expect(stalled?.reason).toBe("AliasConflict");
@@ -77,7 +95,7 @@ describe("aliases that overlap another distribution's", { concurrent: false, shu
   });
 
   it("adds an alias that overlaps nobody's", async () => {
-    await apply("courses", "trust-courses-content", ["courses.example.org"]);
+    await applyWithAliases("courses", "trust-courses-content", ["courses.example.org"]);
     await kubectl(env, ["wait", "-n", namespace, "--for=condition=Ready", "scb/courses", "--timeout=60s"]);
     const id = (await scbStatus(env, namespace, "courses")).distribution?.id ?? "";
     const live = await cloudFront.send(new GetDistributionCommand({ Id: id }));
