@@ -13,7 +13,8 @@ import { repoRoot } from "../../harness/paths.ts";
 import { freePort } from "../../harness/ports.ts";
 import { startProcess, type ManagedProcess } from "../../harness/process.ts";
 import { waitFor } from "../../harness/wait.ts";
-import { namespace, startEndToEnd, type EndToEnd } from "../e2e/fixtures.ts";
+import { kubectl } from "../../harness/kubectl.ts";
+import { name, namespace, startEndToEnd, type EndToEnd } from "../e2e/fixtures.ts";
 
 /** Where the screenshots go: a git-ignored folder, kept as test artifacts. */
 export const artifactsDir = join(repoRoot, ".artifacts", "browser");
@@ -70,7 +71,11 @@ export async function startBrowserSetup(env: HarnessEnv): Promise<BrowserSetup> 
   const port = await freePort();
   const pageUrl = `http://localhost:${String(port)}`;
   const e2e = await startEndToEnd(env, { cors: { allowedOrigins: [pageUrl] }, export: { configMapName: "courses-content" } });
-  const stops: (() => Promise<void>)[] = [() => e2e.stop()];
+  // The resource is deleted while the operator still runs, so the next suite finds neither it nor its AWS resources.
+  const stops: (() => Promise<void>)[] = [
+    () => e2e.stop(),
+    async () => { await kubectl(env, ["delete", "-n", namespace, `scb/${name}`, "--timeout=60s", "--ignore-not-found"]); },
+  ];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop();
   };

@@ -79,7 +79,9 @@ export async function applyResource(env: HarnessEnv, pool: SeededPool, requiredG
 export async function startEndToEnd(env: HarnessEnv, extraSpec: Readonly<Record<string, unknown>> = {}): Promise<EndToEnd> {
   const restore = useEmulator(env);
   await installCrd(env);
-  await kubectl(env, ["create", "namespace", namespace]);
+  // Applied, not created: another suite (the browser tests) may have used the namespace before, and namespaces
+  // are never deleted here (the harness runs no namespace controller to finish a deletion).
+  await kubectl(env, ["apply", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }) });
   const pool = await seedUserPool(env, {
     poolName: "e2e",
     groups: ["paid-students", "teaching-assistants"],
