@@ -13,7 +13,6 @@ import type { ConditionUpdate, Progress } from "../controller/conditions.ts";
 import type { KubeRestClient } from "../k8s/rest-client.ts";
 import { ensureExportConfigMap } from "./address-export.ts";
 import { claimBucket } from "./bucket/claim.ts";
-import { requireBucketConsent } from "./bucket/consent.ts";
 import { checkEncryption } from "./bucket/encryption.ts";
 import { ensureBlockPublicAccess, ensureBucketPolicy, otherReadersMessage, type BucketPolicyOutcome } from "./bucket/exposure.ts";
 import type { ClassGrant, Convergence, ConvergenceResult, ObservedFields, RetireResult } from "./convergence.ts";
@@ -59,7 +58,7 @@ export class AwsConvergence implements Convergence {
     const pass = choosePass(resource, this.#history.get(resource), { now: this.#now(), fullResyncMs, exposureResyncMs });
     try {
       if (pass.kind === "deploying") return await this.#deployingPass(ctx, pass.inputs, pass.exposureDue);
-      await claimBucket(ctx, await requireBucketConsent(ctx));
+      await claimBucket(ctx);
       if (pass.kind === "exposure") return await this.#exposurePass(ctx, pass.distributionArn);
       if (pass.untrusted !== undefined) ctx.notices.push(untrustedStatusNotice(pass.untrusted));
       const result = await this.#fullPass(ctx);
@@ -121,7 +120,7 @@ export class AwsConvergence implements Convergence {
   async #deployingPass(ctx: StepContext, inputs: DeployingInputs, exposureDue: boolean): Promise<ConvergenceResult> {
     const { resource } = ctx;
     if (exposureDue) {
-      await claimBucket(ctx, await requireBucketConsent(ctx));
+      await claimBucket(ctx);
       await ensureBlockPublicAccess(ctx);
     }
     const distribution = await ensureDistribution(ctx, {
@@ -144,9 +143,7 @@ export class AwsConvergence implements Convergence {
 
   /** The bucket policy, after the claim when it was not read in this pass yet. */
   async #claimedPolicy(ctx: StepContext, distributionArn: string, claimFirst: boolean): Promise<BucketPolicyOutcome> {
-    if (claimFirst) {
-      await claimBucket(ctx, await requireBucketConsent(ctx));
-    }
+    if (claimFirst) await claimBucket(ctx);
     return ensureBucketPolicy(ctx, distributionArn);
   }
 

@@ -15,6 +15,7 @@ import type { StepContext } from "../common/context.ts";
 import { OwnershipConflictError } from "../common/errors.ts";
 import { isCallerReferenceOf, legacyOwnerKey, legacyPolicyStatementId, ownerKey, tagKeys } from "../common/naming.ts";
 import { readPolicy, removeBucketPolicyStatement } from "./exposure.ts";
+import { requireBucketConsent } from "./consent.ts";
 import { sourceArnOf } from "./policy-document.ts";
 
 export class BucketNotFoundError extends PermanentError {
@@ -52,7 +53,7 @@ export function withoutClaim(tags: readonly Tag[]): Tag[] {
 }
 
 /** The bucket's tags; none for a bucket without tags. A missing bucket, or one in another region, is refused. */
-export async function readBucketTags(ctx: StepContext): Promise<Tag[]> {
+async function readBucketTags(ctx: StepContext): Promise<Tag[]> {
   const { name, region } = ctx.resource.spec.bucket;
   try {
     const result = await ctx.aws.s3(region).send(new GetBucketTaggingCommand({ Bucket: name }), { abortSignal: ctx.signal });
@@ -77,14 +78,15 @@ async function writeTags(ctx: StepContext, tags: Tag[]): Promise<void> {
 }
 
 /**
- * Makes sure the bucket is ours; throws OwnershipConflictError when another resource holds it, after taking
- * this resource's own read grant out of the bucket policy (a race it lost may have left one). `tagsJustRead`
- * spares a second read when the consent check has just read them.
+ * Makes sure the bucket is ours. The bucket owners' consent is checked first, on the same read of the tags
+ * (consent.ts); then it throws OwnershipConflictError when another resource holds the bucket, after taking this
+ * resource's own read grant out of the bucket policy (a race it lost may have left one).
  */
-export async function claimBucket(ctx: StepContext, tagsJustRead?: Tag[]): Promise<void> {
+export async function claimBucket(ctx: StepContext): Promise<void> {
   const bucket = ctx.resource.spec.bucket.name;
   const ours = ownerKey(ctx.owner);
-  const tags = tagsJustRead ?? (await readBucketTags(ctx));
+  const tags = await readBucketTags(ctx);
+  requireBucketConsent(ctx, tags);
   const holder = claimOf(tags);
   if (holder === ours) return;
   const migrating = holder !== undefined && holder === legacyOwnerKey(ctx.owner) && (await provesLegacyClaim(ctx, tags));

@@ -83,5 +83,6 @@ export function stepResource(name: string, spec: StepResourceSpec = {}): Secured
 }
 
 export function stepContext(resource: SecuredContentBucket, aws: AwsClients, settings: OperatorSettings = defaultStepSettings): StepContext {
-  return { resource, owner: ownerOf(resource, settings), aws, settings, signal: AbortSignal.timeout(30_000), notices: [], originAccessControls: new NameIndex({ maxAgeMs: 60_000 }), fullSharedOriginAccessControls: new Set(), responseHeadersPolicies: new NameIndex({ maxAgeMs: 60_000 }), fullResponseHeadersPolicies: new Set() };
+  // Consent waived, as under the harness's permissive class: the tenancy tests check consent through the operator.
+  return { resource, owner: ownerOf(resource, settings), aws, settings, signal: AbortSignal.timeout(30_000), notices: [], ownerConsent: "Waived", originAccessControls: new NameIndex({ maxAgeMs: 60_000 }), fullSharedOriginAccessControls: new Set(), responseHeadersPolicies: new NameIndex({ maxAgeMs: 60_000 }), fullResponseHeadersPolicies: new Set() };
 }
