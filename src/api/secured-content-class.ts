@@ -19,6 +19,7 @@ import {
   userPoolPatternRule,
 } from "./class-rules.ts";
 import { acmCertificateArnRule, webAclArnRule } from "./rules.ts";
+import { storedObjectMetaSchema } from "./secured-content-bucket.ts";
 import { deletionPolicies, loggingSchema, priceClasses, setOf } from "./spec.ts";
 import { conditionSchema } from "./status.ts";
 
@@ -183,13 +184,8 @@ export const securedContentClassStatusSchema = z
   })
   .describe("The observed state, written by the operator.");
 
-export const classObjectMetaSchema = z.object({
-  name: z.string().min(1),
-  uid: z.string().min(1),
-  resourceVersion: z.string().min(1),
-  generation: z.int().min(0),
-  annotations: z.record(z.string(), z.string()).exactOptional(),
-});
+/** A stored object's metadata, without a namespace: classes are cluster-scoped. */
+export const classObjectMetaSchema = storedObjectMetaSchema.omit({ namespace: true });
 
 export const securedContentClassSchema = z.object({
   apiVersion: z.literal(securedContentClassResource.apiVersion).default(securedContentClassResource.apiVersion),

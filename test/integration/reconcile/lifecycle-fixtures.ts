@@ -29,11 +29,17 @@ export interface BucketResource {
   readonly bucket: string;
   readonly pool: SeededPool;
   readonly deletionPolicy?: "Delete" | "Retain";
+  readonly distribution?: Readonly<Record<string, unknown>>;
 }
 
 /** Seeds a public bucket with one object and applies a SecuredContentBucket for it. */
 export async function applyBucketResource(env: HarnessEnv, resource: BucketResource): Promise<void> {
   await createPublicContentBucket(env, resource.bucket, [{ key: "a.txt", body: "a", contentType: "text/plain" }]);
+  await applyResourceFor(env, resource);
+}
+
+/** Applies a SecuredContentBucket for a bucket that already exists. */
+export async function applyResourceFor(env: HarnessEnv, resource: BucketResource): Promise<void> {
   await kubectl(env, ["apply", "-f", "-"], {
     input: JSON.stringify({
       apiVersion: "securedcontent.io/v1alpha1",
@@ -43,6 +49,7 @@ export async function applyBucketResource(env: HarnessEnv, resource: BucketResou
         bucket: { name: resource.bucket, region: "us-east-1" },
         auth: { userPoolId: resource.pool.userPoolId, clientIds: [resource.pool.clientId], requiredGroups: ["paid-students"] },
         ...(resource.deletionPolicy === undefined ? {} : { deletionPolicy: resource.deletionPolicy }),
+        ...(resource.distribution === undefined ? {} : { distribution: resource.distribution }),
       },
     }),
   });

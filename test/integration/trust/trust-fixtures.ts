@@ -4,6 +4,7 @@ import type { SeededPool } from "../../harness/cognito.ts";
 import type { HarnessEnv } from "../../harness/env.ts";
 import { kubectl } from "../../harness/kubectl.ts";
 import { waitFor } from "../../harness/wait.ts";
+import { applyResourceFor } from "../reconcile/lifecycle-fixtures.ts";
 
 export interface ScbStatus {
   readonly distribution?: { readonly id: string; readonly arn: string; readonly status: string };
@@ -57,16 +58,5 @@ export interface ExistingBucketResource {
 /** Applies a SecuredContentBucket for a bucket that already exists (lifecycle-fixtures seeds a new one). */
 export async function applyOverExistingBucket(env: HarnessEnv, resource: ExistingBucketResource): Promise<void> {
   const [namespace = "", name = ""] = resource.object.split("/");
-  await kubectl(env, ["apply", "-f", "-"], {
-    input: JSON.stringify({
-      apiVersion: "securedcontent.io/v1alpha1",
-      kind: "SecuredContentBucket",
-      metadata: { name, namespace },
-      spec: {
-        bucket: { name: resource.bucket, region: "us-east-1" },
-        auth: { userPoolId: resource.pool.userPoolId, clientIds: [resource.pool.clientId], requiredGroups: ["paid-students"] },
-        ...(resource.distribution === undefined ? {} : { distribution: resource.distribution }),
-      },
-    }),
-  });
+  await applyResourceFor(env, { name, namespace, bucket: resource.bucket, pool: resource.pool, ...(resource.distribution === undefined ? {} : { distribution: resource.distribution }) });
 }
